@@ -1,0 +1,59 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Plotly.NET;
+
+namespace Talk.Kit.Interactive.Views;
+
+/// <summary>
+/// Turns a Plotly.NET chart into HTML that draws with no internet. Plotly.NET's own HTML loads plotly.js from a
+/// CDN, so offline pages (handouts, air-gapped workshops) would show nothing: instead, the first chart of a
+/// session embeds plotly.js (npm plotly.js-dist-min, embedded in this assembly) once, and every chart then
+/// calls <c>Plotly.newPlot</c> with the figure's JSON.
+/// </summary>
+internal static class PlotlyHtml
+{
+    private static int embedded; // 1 once plotly.js went out in this session's output
+    private static readonly Lazy<string> plotlyJs = new(ReadPlotlyJs);
+
+    /// <summary>The plotly.js version embedded in the kit.</summary>
+    public static string PlotlyJsVersion => plotlyJs.Value is var js && js.IndexOf("plotly.js v", StringComparison.Ordinal) is int i and >= 0
+        ? js[(i + "plotly.js v".Length)..].Split('\n', 2)[0].Trim() : "unknown";
+
+    /// <summary>Forget that plotly.js was sent (tests; a new page).</summary>
+    public static void Reset() => Interlocked.Exchange(ref embedded, 0);
+
+    /// <summary>HTML for one chart. Kept out of line: Plotly types must not be resolved before the FSharp.Core redirect.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static string ToHtml(GenericChart chart, int heightPx = 400)
+    {
+        string figure = GenericChart.toFigureJson(chart);
+        string id = "talkkit-chart-" + Guid.NewGuid().ToString("N")[..12];
+        string library = Interlocked.Exchange(ref embedded, 1) == 0
+            ? $"<script type=\"text/javascript\">{plotlyJs.Value.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase)}</script>"
+            : "";
+        // Wait for plotly.js briefly (another output may still be loading it); say so plainly if it never comes.
+        return $$"""
+            {{library}}<div id="{{id}}" class="talkkit-chart" style="width:100%;max-width:900px;height:{{heightPx}}px"></div>
+            <script type="text/javascript">
+            (function () {
+              var figure = {{figure}};
+              var el = document.getElementById("{{id}}"), tries = 0;
+              function draw() { window.Plotly.newPlot(el, figure.data, figure.layout, { responsive: true, displaylogo: false }); }
+              (function wait() {
+                if (window.Plotly) { draw(); }
+                else if (++tries < 100) { setTimeout(wait, 50); }
+                else { el.textContent = "plotly.js is not loaded on this page: run the cell again (the kit sends it with the first chart)."; }
+              })();
+            })();
+            </script>
+            """;
+    }
+
+    private static string ReadPlotlyJs()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("plotly.min.js")
+            ?? throw new InvalidOperationException("plotly.min.js is not embedded in Talk.Kit.Interactive: rebuild the kit (npm ci runs during the build).");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+
+namespace Talk.Kit.Runtime.Benchmarking;
+
+/// <summary>
+/// The kit's one way to time things. Variants run interleaved (A B C, B C A, C A B, …) so that the slow
+/// drifts and 2× level flips of a noisy 2-core machine hit every variant alike; each round yields one
+/// sample per variant and one ratio against the baseline (the first variant), and medians are reported.
+/// </summary>
+public static class Benchmark
+{
+    /// <summary>Runs the variants interleaved. Cancellation stops after the current round and returns what was measured.</summary>
+    public static BenchmarkResult Run(IReadOnlyList<BenchmarkVariant> variants, BenchmarkOptions? options = null,
+        IProgress<BenchmarkProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new BenchmarkOptions();
+        options.Validate();
+        if (variants.Count == 0)
+            throw new ArgumentException("Nothing to measure: give at least one variant.", nameof(variants));
+        if (variants.Select(v => v.Name).Distinct().Count() != variants.Count)
+            throw new ArgumentException("Variant names must be unique.", nameof(variants));
+
+        for (int w = 0; w < options.WarmupRuns; w++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (var v in variants) v.RunOnce();
+            progress?.Report(new BenchmarkProgress("warm-up", w + 1, options.WarmupRuns));
+        }
+
+        var samples = variants.Select(_ => new List<double>(options.Runs)).ToArray();
+        var budget = Stopwatch.StartNew();
+        int rounds = 0;
+        bool cancelled = false;
+        for (; rounds < options.Runs; rounds++)
+        {
+            if (cancellationToken.IsCancellationRequested && rounds > 0) { cancelled = true; break; }
+            cancellationToken.ThrowIfCancellationRequested(); // nothing measured yet: nothing to return
+            if (rounds >= options.MinRuns && options.TimeBudget is { } limit && budget.Elapsed > limit) break;
+            for (int k = 0; k < variants.Count; k++)
+            {
+                int i = (rounds + k) % variants.Count; // rotate the starting variant every round
+                samples[i].Add(TimeOnce(variants[i].RunOnce));
+            }
+            progress?.Report(new BenchmarkProgress("measure", rounds + 1, options.Runs));
+        }
+
+        var baseline = samples[0];
+        var results = variants.Select((v, i) => new VariantResult(
+            v.Name,
+            LatencyStats.From(samples[i]),
+            LatencyStats.From(samples[i].Zip(baseline, (x, b) => x / b).ToArray()),
+            v.OperationsPerRun)).ToList();
+        return new BenchmarkResult(results, rounds, options, cancelled);
+    }
+
+    private static double TimeOnce(Action run)
+    {
+        long start = Stopwatch.GetTimestamp();
+        run();
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+}

@@ -1,0 +1,35 @@
+using System.Globalization;
+
+namespace Talk.Kit.Runtime;
+
+/// <summary>The few facts the kit reads from Linux's <c>/proc/cpuinfo</c>.</summary>
+internal sealed record CpuInfoFile(string? ModelName, int? PhysicalCores, double? ClockMHz, IReadOnlySet<string> Flags)
+{
+    public static CpuInfoFile? TryRead(string path = "/proc/cpuinfo") =>
+        File.Exists(path) ? Parse(File.ReadAllText(path)) : null;
+
+    /// <summary>Parses the "key : value" blocks, one per logical CPU.</summary>
+    public static CpuInfoFile Parse(string text)
+    {
+        string? model = null;
+        double? mhz = null;
+        var flags = new HashSet<string>(StringComparer.Ordinal);
+        var cores = new HashSet<(string Package, string Core)>();
+        string package = "0";
+        foreach (var raw in text.Split('\n'))
+        {
+            int colon = raw.IndexOf(':');
+            if (colon < 0) continue;
+            string key = raw[..colon].Trim(), value = raw[(colon + 1)..].Trim();
+            switch (key)
+            {
+                case "model name": model ??= value; break;
+                case "cpu MHz" when mhz is null && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double v): mhz = v; break;
+                case "flags" when flags.Count == 0: flags.UnionWith(value.Split(' ', StringSplitOptions.RemoveEmptyEntries)); break;
+                case "physical id": package = value; break;
+                case "core id": cores.Add((package, value)); break; // "physical id" precedes "core id" in each block
+            }
+        }
+        return new CpuInfoFile(model, cores.Count > 0 ? cores.Count : null, mhz, flags);
+    }
+}
