@@ -77,7 +77,7 @@ internal static class KitReportView
 
     private static IEnumerable<(string, object?)> Versions(KitReport r) =>
     [
-        ("Talk.Kit", r.Engine.KitVersion),
+        ("Talk.Kit", $"{r.Engine.KitVersion} (build {r.Engine.KitBuild})"),
         (".NET", r.Engine.DotNetVersion),
         ("ONNX Runtime", r.Engine.OnnxRuntimeVersion),
         ("TorchSharp", $"{r.Torch.TorchSharpVersion} (libtorch {r.Torch.LibTorchVersion})"),

@@ -33,12 +33,16 @@ internal static class PlotlyHtml
             : "";
         // Wait for plotly.js briefly (another output may still be loading it); say so plainly if it never comes.
         return $$"""
-            {{library}}<div id="{{id}}" class="talkkit-chart" style="width:100%;max-width:900px;height:{{heightPx}}px"></div>
+            {{library}}<div id="{{id}}" class="talkkit-chart" style="width:100%;max-width:900px;min-height:{{heightPx}}px"></div>
             <script type="text/javascript">
             (function () {
               var figure = {{figure}};
               var el = document.getElementById("{{id}}"), tries = 0;
-              function draw() { window.Plotly.newPlot(el, figure.data, figure.layout, { responsive: true, displaylogo: false }); }
+              // The height goes into the layout: a fixed-height div would let plotly's default 450 px spill over what follows.
+              function draw() {
+                var layout = Object.assign({}, figure.layout, { autosize: true, height: {{heightPx}} });
+                window.Plotly.newPlot(el, figure.data, layout, { responsive: true, displaylogo: false });
+              }
               (function wait() {
                 if (window.Plotly) { draw(); }
                 else if (++tries < 100) { setTimeout(wait, 50); }

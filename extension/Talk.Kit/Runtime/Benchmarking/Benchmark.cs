@@ -20,12 +20,14 @@ public static class Benchmark
         if (variants.Select(v => v.Name).Distinct().Count() != variants.Count)
             throw new ArgumentException("Variant names must be unique.", nameof(variants));
 
+        var warmupTimes = variants.Select(_ => new List<double>()).ToArray();
         for (int w = 0; w < options.WarmupRuns; w++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            foreach (var v in variants) v.RunOnce();
+            for (int i = 0; i < variants.Count; i++) warmupTimes[i].Add(TimeOnce(variants[i].RunOnce, 1));
             progress?.Report(new BenchmarkProgress("warm-up", w + 1, options.WarmupRuns));
         }
+        int[] repeats = variants.Select((v, i) => RepeatsPerSample(v, warmupTimes[i], options.MinSampleMilliseconds)).ToArray();
 
         var samples = variants.Select(_ => new List<double>(options.Runs)).ToArray();
         var budget = Stopwatch.StartNew();
@@ -39,7 +41,7 @@ public static class Benchmark
             for (int k = 0; k < variants.Count; k++)
             {
                 int i = (rounds + k) % variants.Count; // rotate the starting variant every round
-                samples[i].Add(TimeOnce(variants[i].RunOnce));
+                samples[i].Add(TimeOnce(variants[i].RunOnce, repeats[i]));
             }
             progress?.Report(new BenchmarkProgress("measure", rounds + 1, options.Runs));
         }
@@ -53,10 +55,19 @@ public static class Benchmark
         return new BenchmarkResult(results, rounds, options, cancelled);
     }
 
-    private static double TimeOnce(Action run)
+    /// <summary>Mean milliseconds per run over <paramref name="repeats"/> back-to-back runs.</summary>
+    private static double TimeOnce(Action run, int repeats)
     {
         long start = Stopwatch.GetTimestamp();
-        run();
-        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        for (int r = 0; r < repeats; r++) run();
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds / repeats;
+    }
+
+    /// <summary>Runs per sample so one sample lasts at least <paramref name="minSampleMs"/>, judged from the fastest warm-up run.</summary>
+    private static int RepeatsPerSample(BenchmarkVariant variant, List<double> warmup, double minSampleMs)
+    {
+        if (minSampleMs <= 0) return 1;
+        double perRun = warmup.Count > 0 ? warmup.Min() : TimeOnce(variant.RunOnce, 1);
+        return (int)Math.Clamp(Math.Ceiling(minSampleMs / Math.Max(perRun, 1e-4)), 1, 1_000_000);
     }
 }

@@ -27,7 +27,7 @@ public static class MatMulThroughput
             double ops = 2.0 * n * n * n;
             var result = Benchmark.Run(
                 [new BenchmarkVariant("fp32", fp32.Run, ops), new BenchmarkVariant("int8", int8.Run, ops)],
-                new BenchmarkOptions(WarmupRuns: 2, Runs: options.Runs, TimeBudget: options.TimeBudgetPerSize, MinRuns: 3),
+                new BenchmarkOptions(WarmupRuns: 2, Runs: options.Runs, TimeBudget: options.TimeBudgetPerSize, MinRuns: 3, MinSampleMilliseconds: 5),
                 progress, cancellationToken);
             points.Add(new MatMulThroughputPoint(n, result["fp32"], result["int8"]));
         }
@@ -126,5 +126,5 @@ public sealed record MatMulThroughputReport(IReadOnlyList<MatMulThroughputPoint>
     /// <summary>How it was measured, for every view to print beside the numbers.</summary>
     public string Method =>
         $"ONNX Runtime {OnnxRuntimeVersion} CPU, {Threads} intra-op thread(s); one-node models MatMul (fp32) and MatMulInteger " +
-        "(uint8×int8→int32); square n×n operands, 2·n³ ops per run; variants interleaved, medians of per-run latency.";
+        "(uint8×int8→int32); square n×n operands, 2·n³ ops per run; variants interleaved, each sample ≥ 5 ms of back-to-back runs; medians.";
 }
