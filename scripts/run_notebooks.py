@@ -66,6 +66,7 @@ KILL_GRACE_SECONDS = 15
 TRACEBACK_LINES = 8  # lines of traceback shown for a failing cell
 STDERR_LINES = 5  # lines of a cell's stderr echoed in the progress output
 SKIP_TAG = "skip-execution"  # cells tagged so are not run (nbclient's default)
+EXPECT_ERROR_TAG = "raises-exception"  # cells tagged so must fail (they demonstrate an error)
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -158,8 +159,15 @@ class CellProgress:
         self.cells_done += 1
         elapsed = time.monotonic() - self.started
         error = describe_error(cell, execute_reply)
-        verdict = "ERROR" if error else "ok"
-        say(f"  cell {self.where(cell_index)} {verdict} {elapsed:.1f}s")
+        if EXPECT_ERROR_TAG in cell.metadata.get("tags", []):
+            # Jupyter's convention (nbclient honours it too): this cell demonstrates an error, so an error is
+            # the expected outcome and its absence is the failure.
+            say(f"  cell {self.where(cell_index)} {'ok (expected error: ' + error[0] + ')' if error else 'ERROR'} {elapsed:.1f}s")
+            if error:
+                return
+            error = [f"expected an error (cell tagged {EXPECT_ERROR_TAG}), but the cell succeeded"]
+        else:
+            say(f"  cell {self.where(cell_index)} {'ERROR' if error else 'ok'} {elapsed:.1f}s")
         show_stderr(cell)
         if error:
             self.failure = (cell, cell_index, error)

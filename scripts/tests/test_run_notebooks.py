@@ -111,6 +111,23 @@ class RunNotebooksTest(unittest.TestCase):
         self.assertIn("ZeroDivisionError", (self.out / "02-fail.ipynb").read_text())
         self.assertTrue((self.out / "02-fail.html").is_file())
 
+    def test_cell_tagged_raises_exception_must_fail_and_the_run_goes_on(self):
+        import nbformat
+        path = write_notebook(self.notebooks, "04-expected.ipynb", ["1 / 0", "print('still alive')"])
+        nb = nbformat.read(path, as_version=4)
+        nb.cells[1].metadata["tags"] = ["raises-exception"]
+        nbformat.write(nb, path)
+        done = self.run_script()
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+        self.assertIn("ok (expected error: ZeroDivisionError", done.stdout)
+        self.assertIn("still alive", (self.out / "04-expected.ipynb").read_text())
+
+        nb.cells[1].source = "1 / 1"  # the demonstrated error is gone: that must be noticed
+        nbformat.write(nb, path)
+        done = self.run_script()
+        self.assertEqual(done.returncode, 1, done.stdout)
+        self.assertIn("expected an error (cell tagged raises-exception), but the cell succeeded", done.stdout)
+
     def test_hanging_cell_times_out(self):
         write_notebook(self.notebooks, "03-hang.ipynb", ["import time; time.sleep(100)"])
 
