@@ -58,6 +58,10 @@ public sealed class OnnxGraphBuilder
     public OnnxGraphBuilder Initializer(string name, ReadOnlySpan<byte> values, params long[] dims) =>
         AddInitializer(name, OnnxElementType.UInt8, values, dims);
 
+    /// <summary>Adds an int64 constant tensor (row-major): shapes, axes, indices.</summary>
+    public OnnxGraphBuilder Initializer(string name, ReadOnlySpan<long> values, params long[] dims) =>
+        AddInitializer(name, OnnxElementType.Int64, System.Runtime.InteropServices.MemoryMarshal.AsBytes(values), dims);
+
     /// <summary>Adds a node of the default domain (or <paramref name="domain"/>) with integer, float or int-list attributes.</summary>
     public OnnxGraphBuilder Node(string opType, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs,
         IReadOnlyDictionary<string, object>? attributes = null, string? name = null, string domain = "")
