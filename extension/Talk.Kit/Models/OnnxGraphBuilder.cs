@@ -75,6 +75,13 @@ public sealed class OnnxGraphBuilder
         return this;
     }
 
+    /// <summary>Sets the graph's doc_string: free text that travels with the model (e.g. what an exporter left out).</summary>
+    public OnnxGraphBuilder Documentation(string text)
+    {
+        Graph.DocString = text;
+        return this;
+    }
+
     /// <summary>The model as a protobuf message (a copy: the builder can go on).</summary>
     public ModelProto ToModelProto() => model.Clone();
 
