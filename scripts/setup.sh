@@ -29,3 +29,6 @@ tool_dll="$(find "${NUGET_PACKAGES:-$HOME/.nuget/packages}/microsoft.dotnet-inte
 [ -n "$tool_dll" ] || { echo "error: .NET Interactive was not restored (dotnet tool restore)"; exit 1; }
 "$PYTHON" "$REPO/scripts/write_kernelspec.py" --dotnet "$(command -v dotnet)" --tool "$tool_dll" \
   --into "$ARTIFACTS/jupyter/kernels" --into "${XDG_DATA_HOME:-$HOME/.local/share}/jupyter/kernels"
+
+step "pretrained models (NuGet: Microsoft.ML.DnnImageFeaturizer.ResNet18)"
+dotnet restore "$REPO/scripts/fetch-models" --nologo -v quiet

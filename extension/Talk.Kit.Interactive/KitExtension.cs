@@ -17,7 +17,7 @@ public sealed class KitExtension : IKernelExtension
 
     /// <summary>Help lines of every registered magic command.</summary>
     public static IReadOnlyList<MagicCommandHelp> Commands =>
-        commands.Select(c => new MagicCommandHelp(c.Name, c.Description, c.Example)).ToList();
+        commands.SelectMany(c => c.Help).ToList();
 
     public Task OnLoadAsync(Kernel kernel)
     {
@@ -29,7 +29,7 @@ public sealed class KitExtension : IKernelExtension
         lock (commands)
         {
             if (commands.Count == 0)
-                commands.AddRange([new KitMagic(() => Commands)]);
+                commands.AddRange([new KitMagic(() => Commands), new ModelMagic()]);
         }
         foreach (var command in commands)
             command.Register(kernel);

@@ -1,14 +1,24 @@
 using System.Collections.Concurrent;
+using Talk.Kit.Models;
 
 namespace Talk.Kit;
 
 /// <summary>
-/// What a session shares between magic commands and code: results stored under a name
-/// (<c>#!kit --as info</c> then <c>Kit.Results["info"]</c> in a C# cell). Names are case-insensitive.
+/// What a session shares between magic commands and code: models and results stored under a name
+/// (<c>#!model load lenet-5 --as lenet</c> then <c>Kit.Models["lenet"]</c>; <c>#!kit --as info</c> then
+/// <c>Kit.Results["info"]</c>). Names are case-insensitive.
 /// </summary>
 public sealed class Workspace
 {
     private readonly ConcurrentDictionary<string, object> results = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, Model> models = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Named models.</summary>
+    public IDictionary<string, Model> Models => models;
+
+    /// <summary>The model stored under <paramref name="name"/>, with a clear error otherwise.</summary>
+    public Model Model(string name) => models.TryGetValue(name, out var model) ? model
+        : throw new KeyNotFoundException($"No model named '{name}' in the workspace. Known models: {(models.IsEmpty ? "(none yet: #!model load lenet-5 --as lenet)" : string.Join(", ", models.Keys.Order()))}.");
 
     /// <summary>Named results (reports of commands, values put there by code).</summary>
     public IDictionary<string, object> Results => results;
@@ -27,4 +37,7 @@ public static class Kit
 
     /// <summary>Shortcut for <c>Kit.Workspace.Results</c>.</summary>
     public static IDictionary<string, object> Results => Workspace.Results;
+
+    /// <summary>Shortcut for <c>Kit.Workspace.Models</c>.</summary>
+    public static IDictionary<string, Model> Models => Workspace.Models;
 }

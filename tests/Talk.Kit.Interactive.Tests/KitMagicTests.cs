@@ -41,7 +41,7 @@ public class KitMagicTests
     public async Task Kit_EmbedsPlotlyJsOnlyOncePerSession()
     {
         using var k = await StartAsync();
-        Views.PlotlyHtml.Reset();
+        Views.ScriptLibraries.Reset();
         string first = Formatted(await k.RunAsync("#!kit --sizes 32 --runs 1"), "text/html")!;
         string second = Formatted(await k.RunAsync("#!kit --sizes 32 --runs 1"), "text/html")!;
         Assert.Contains("plotly.js v4", first);

@@ -14,6 +14,9 @@ public interface IMagicCommand
     /// <summary>A line a user can type as it is.</summary>
     string Example { get; }
 
+    /// <summary>The lines #!kit lists: one per verb for commands with verbs.</summary>
+    IReadOnlyList<MagicCommandHelp> Help => [new MagicCommandHelp(Name, Description, Example)];
+
     /// <summary>Adds the directive to the root kernel.</summary>
     void Register(Kernel kernel);
 }

@@ -43,7 +43,7 @@ public sealed class KitMagic(Func<IReadOnlyList<MagicCommandHelp>> commands) : I
             KitInfo.Collect(),
             TorchStatus.Check(),
             commands(),
-            MatMulThroughput.Measure(options, progress, context.CancellationToken)), context.CancellationToken);
+            MatMulThroughput.Measure(options, progress.ForBenchmark(), context.CancellationToken)), context.CancellationToken);
         progress.Done($"done ({report.Throughput.Points.Count} sizes)");
         if (command.As is { } name) Kit.Results[name] = report;
         context.Display(report, Formatters.ReportMimeTypes);

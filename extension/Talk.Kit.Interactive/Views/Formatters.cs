@@ -17,12 +17,24 @@ internal static class Formatters
     {
         if (Interlocked.Exchange(ref registered, 1) == 1) return;
         Add<KitReport>(KitReportView.ToHtml, KitReportView.ToText);
+        Add<ZooReport>(ModelViews.ZooHtml, ModelViews.ZooText);
+        Add<LoadReport>(ModelViews.LoadHtml, ModelViews.LoadText);
+        Add<ShowReport>(ModelViews.ShowHtml, ModelViews.ShowText);
+        Add<TrainReport>(ModelViews.TrainHtml, ModelViews.TrainText);
+        Add<EvalReport>(ModelViews.EvalHtml, ModelViews.EvalText);
+        // A dataset's JSON is its description, not its 47 MB of pixels.
+        Add<Data.FashionMnistData>(DataViews.FashionHtml, DataViews.FashionText, d => new
+        {
+            d.Kind, d.Location, Train = d.Train.Count, Test = d.Test.Count, d.Train.ClassNames, TrainPerClass = d.Train.ClassCounts(),
+            Normalization = new { Data.Normalization.Mean, Data.Normalization.Std },
+        });
     }
 
-    private static void Add<T>(Func<T, string> html, Func<T, string> text)
+    /// <param name="json">What the JSON form shows; default: the record itself.</param>
+    private static void Add<T>(Func<T, string> html, Func<T, string> text, Func<T, object>? json = null)
     {
         Formatter.Register<T>((value, writer) => writer.Write(html(value)), "text/html");
         Formatter.Register<T>((value, writer) => writer.Write(text(value)), "text/plain");
-        Formatter.Register<T>((value, writer) => writer.Write(Json.Serialize(value)), "application/json");
+        Formatter.Register<T>((value, writer) => writer.Write(json is null ? Json.Serialize(value) : Json.Serialize(json(value))), "application/json");
     }
 }

@@ -81,7 +81,7 @@ internal static class KitReportView
         (".NET", r.Engine.DotNetVersion),
         ("ONNX Runtime", r.Engine.OnnxRuntimeVersion),
         ("TorchSharp", $"{r.Torch.TorchSharpVersion} (libtorch {r.Torch.LibTorchVersion})"),
-        ("plotly.js", $"{PlotlyHtml.PlotlyJsVersion} (embedded, works offline)"),
+        ("plotly.js", $"{ScriptLibraries.Plotly.Version} (embedded, works offline)"),
     ];
 
     private static IEnumerable<(string, object?)> MachineFacts(Runtime.MachineInfo m) =>
@@ -94,7 +94,7 @@ internal static class KitReportView
     ];
 
     private static string DatasetLine(KitInfo e) => e.FashionMnist.Chosen is { } c
-        ? $"Fashion-MNIST in {c.Directory} ({c.Source}: {string.Join(", ", c.Files)})"
+        ? $"Fashion-MNIST {(c.IsFull ? "FULL" : "SUBSET")} ({c.TrainCount:N0} train, {c.TestCount:N0} test) in {c.Directory} ({c.Source}); {e.FashionMnist.Reason}"
         : $"Fashion-MNIST not found (looked in {string.Join("; ", e.FashionMnist.Candidates.Select(x => x.Directory))}); install the Debian package dataset-fashion-mnist or set TALKKIT_DATA";
 
     private static string TorchLine(KitReport r) => r.Torch.Works

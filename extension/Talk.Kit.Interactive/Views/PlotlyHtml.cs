@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Runtime.CompilerServices;
 using Plotly.NET;
 
@@ -12,25 +11,13 @@ namespace Talk.Kit.Interactive.Views;
 /// </summary>
 internal static class PlotlyHtml
 {
-    private static int embedded; // 1 once plotly.js went out in this session's output
-    private static readonly Lazy<string> plotlyJs = new(ReadPlotlyJs);
-
-    /// <summary>The plotly.js version embedded in the kit.</summary>
-    public static string PlotlyJsVersion => plotlyJs.Value is var js && js.IndexOf("plotly.js v", StringComparison.Ordinal) is int i and >= 0
-        ? js[(i + "plotly.js v".Length)..].Split('\n', 2)[0].Trim() : "unknown";
-
-    /// <summary>Forget that plotly.js was sent (tests; a new page).</summary>
-    public static void Reset() => Interlocked.Exchange(ref embedded, 0);
-
     /// <summary>HTML for one chart. Kept out of line: Plotly types must not be resolved before the FSharp.Core redirect.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static string ToHtml(GenericChart chart, int heightPx = 400)
     {
         string figure = GenericChart.toFigureJson(chart);
         string id = "talkkit-chart-" + Guid.NewGuid().ToString("N")[..12];
-        string library = Interlocked.Exchange(ref embedded, 1) == 0
-            ? $"<script type=\"text/javascript\">{plotlyJs.Value.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase)}</script>"
-            : "";
+        string library = ScriptLibraries.Plotly.OncePerSession();
         // Wait for plotly.js briefly (another output may still be loading it); say so plainly if it never comes.
         return $$"""
             {{library}}<div id="{{id}}" class="talkkit-chart" style="width:100%;max-width:900px;min-height:{{heightPx}}px"></div>
@@ -51,13 +38,5 @@ internal static class PlotlyHtml
             })();
             </script>
             """;
-    }
-
-    private static string ReadPlotlyJs()
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("plotly.min.js")
-            ?? throw new InvalidOperationException("plotly.min.js is not embedded in Talk.Kit.Interactive: rebuild the kit (npm ci runs during the build).");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 }

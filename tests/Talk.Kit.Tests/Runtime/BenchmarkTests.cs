@@ -19,31 +19,45 @@ public class BenchmarkTests
     }
 
     [Fact]
-    public void Ratios_ComparEachRoundAgainstTheBaseline()
+    public void Ratios_CompareEachRoundAgainstTheBaseline()
     {
-        // B does about three times A's work per run.
+        // On a manual clock B takes 6 ms per run and A 2 ms, except one slow round of A (a stall hits only A).
+        var clock = new ManualClock();
+        int aRuns = 0;
         var variants = new[]
         {
-            new BenchmarkVariant("A", () => Spin(TimeSpan.FromMilliseconds(2))),
-            new BenchmarkVariant("B", () => Spin(TimeSpan.FromMilliseconds(6))),
+            new BenchmarkVariant("A", () => clock.Advance(++aRuns == 4 ? 20 : 2)),
+            new BenchmarkVariant("B", () => clock.Advance(6)),
         };
-        var result = Benchmark.Run(variants, new BenchmarkOptions(WarmupRuns: 1, Runs: 7));
+        var result = Benchmark.Run(variants, new BenchmarkOptions(WarmupRuns: 1, Runs: 7), clock: clock);
 
         Assert.Equal(1.0, result["A"].RatioToBaseline.Median, 9);
-        Assert.InRange(result["B"].RatioToBaseline.Median, 2.0, 4.0);
-        Assert.InRange(result["B"].SpeedupOverBaseline, 0.25, 0.5);
-        Assert.InRange(result["A"].Latency.Median, 1.9, 20);
+        Assert.Equal(3.0, result["B"].RatioToBaseline.Median, 9);       // the median ignores the stalled round
+        Assert.Equal(1.0 / 3, result["B"].SpeedupOverBaseline, 9);
+        Assert.Equal(2.0, result["A"].Latency.Median, 9);
+        Assert.Equal(20.0, result["A"].Latency.Max, 9);
+        Assert.Equal(0.3, result["B"].RatioToBaseline.Min, 9);          // 6 / 20 in the stalled round
     }
 
     [Fact]
     public void MinSampleTime_RepeatsFastRuns_AndReportsTimePerRun()
     {
+        var clock = new ManualClock();
         int calls = 0;
-        var result = Benchmark.Run([new BenchmarkVariant("fast", () => { calls++; Spin(TimeSpan.FromMilliseconds(0.2)); })],
-            new BenchmarkOptions(WarmupRuns: 2, Runs: 3, MinSampleMilliseconds: 2));
+        var result = Benchmark.Run([new BenchmarkVariant("fast", () => { calls++; clock.Advance(0.2); })],
+            new BenchmarkOptions(WarmupRuns: 2, Runs: 3, MinSampleMilliseconds: 2), clock: clock);
 
-        Assert.True(calls >= 2 + 3 * 5, $"expected several runs per sample, got {calls} calls in all");
-        Assert.InRange(result["fast"].Latency.Median, 0.19, 1.0); // per run, not per sample
+        Assert.Equal(2 + 3 * 10, calls);                                // 2 ms / 0.2 ms = 10 runs per sample
+        Assert.Equal(0.2, result["fast"].Latency.Median, 9);            // per run, not per sample
+    }
+
+    [Fact]
+    public void TimeBudget_StopsAfterTheMinimumRounds()
+    {
+        var clock = new ManualClock();
+        var result = Benchmark.Run([new BenchmarkVariant("slow", () => clock.Advance(100))],
+            new BenchmarkOptions(WarmupRuns: 0, Runs: 50, TimeBudget: TimeSpan.FromMilliseconds(250), MinRuns: 2), clock: clock);
+        Assert.Equal(3, result.Rounds); // 100, 200, 300 ms: the budget is checked before each round
     }
 
     [Fact]
@@ -81,9 +95,12 @@ public class BenchmarkTests
         Assert.Contains("at least one variant", Assert.Throws<ArgumentException>(() => Benchmark.Run([])).Message);
     }
 
-    private static void Spin(TimeSpan duration)
+    /// <summary>A clock that moves only when told: timing logic tested without timing noise.</summary>
+    private sealed class ManualClock : TimeProvider
     {
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        while (sw.Elapsed < duration) { }
+        private long ticks;
+        public override long TimestampFrequency => 1_000_000; // µs
+        public override long GetTimestamp() => ticks;
+        public void Advance(double milliseconds) => ticks += (long)Math.Round(milliseconds * 1000);
     }
 }

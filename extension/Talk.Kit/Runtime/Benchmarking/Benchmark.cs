@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Talk.Kit.Runtime.Benchmarking;
 
 /// <summary>
@@ -10,9 +8,11 @@ namespace Talk.Kit.Runtime.Benchmarking;
 public static class Benchmark
 {
     /// <summary>Runs the variants interleaved. Cancellation stops after the current round and returns what was measured.</summary>
+    /// <param name="clock">Where time comes from (default: the system's high-resolution clock; tests pass a manual one).</param>
     public static BenchmarkResult Run(IReadOnlyList<BenchmarkVariant> variants, BenchmarkOptions? options = null,
-        IProgress<BenchmarkProgress>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<BenchmarkProgress>? progress = null, CancellationToken cancellationToken = default, TimeProvider? clock = null)
     {
+        clock ??= TimeProvider.System;
         options ??= new BenchmarkOptions();
         options.Validate();
         if (variants.Count == 0)
@@ -24,24 +24,24 @@ public static class Benchmark
         for (int w = 0; w < options.WarmupRuns; w++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            for (int i = 0; i < variants.Count; i++) warmupTimes[i].Add(TimeOnce(variants[i].RunOnce, 1));
+            for (int i = 0; i < variants.Count; i++) warmupTimes[i].Add(TimeOnce(clock, variants[i].RunOnce, 1));
             progress?.Report(new BenchmarkProgress("warm-up", w + 1, options.WarmupRuns));
         }
-        int[] repeats = variants.Select((v, i) => RepeatsPerSample(v, warmupTimes[i], options.MinSampleMilliseconds)).ToArray();
+        int[] repeats = variants.Select((v, i) => RepeatsPerSample(clock, v, warmupTimes[i], options.MinSampleMilliseconds)).ToArray();
 
         var samples = variants.Select(_ => new List<double>(options.Runs)).ToArray();
-        var budget = Stopwatch.StartNew();
+        long measureStart = clock.GetTimestamp();
         int rounds = 0;
         bool cancelled = false;
         for (; rounds < options.Runs; rounds++)
         {
             if (cancellationToken.IsCancellationRequested && rounds > 0) { cancelled = true; break; }
             cancellationToken.ThrowIfCancellationRequested(); // nothing measured yet: nothing to return
-            if (rounds >= options.MinRuns && options.TimeBudget is { } limit && budget.Elapsed > limit) break;
+            if (rounds >= options.MinRuns && options.TimeBudget is { } limit && clock.GetElapsedTime(measureStart) > limit) break;
             for (int k = 0; k < variants.Count; k++)
             {
                 int i = (rounds + k) % variants.Count; // rotate the starting variant every round
-                samples[i].Add(TimeOnce(variants[i].RunOnce, repeats[i]));
+                samples[i].Add(TimeOnce(clock, variants[i].RunOnce, repeats[i]));
             }
             progress?.Report(new BenchmarkProgress("measure", rounds + 1, options.Runs));
         }
@@ -56,18 +56,18 @@ public static class Benchmark
     }
 
     /// <summary>Mean milliseconds per run over <paramref name="repeats"/> back-to-back runs.</summary>
-    private static double TimeOnce(Action run, int repeats)
+    private static double TimeOnce(TimeProvider clock, Action run, int repeats)
     {
-        long start = Stopwatch.GetTimestamp();
+        long start = clock.GetTimestamp();
         for (int r = 0; r < repeats; r++) run();
-        return Stopwatch.GetElapsedTime(start).TotalMilliseconds / repeats;
+        return clock.GetElapsedTime(start).TotalMilliseconds / repeats;
     }
 
     /// <summary>Runs per sample so one sample lasts at least <paramref name="minSampleMs"/>, judged from the fastest warm-up run.</summary>
-    private static int RepeatsPerSample(BenchmarkVariant variant, List<double> warmup, double minSampleMs)
+    private static int RepeatsPerSample(TimeProvider clock, BenchmarkVariant variant, List<double> warmup, double minSampleMs)
     {
         if (minSampleMs <= 0) return 1;
-        double perRun = warmup.Count > 0 ? warmup.Min() : TimeOnce(variant.RunOnce, 1);
+        double perRun = warmup.Count > 0 ? warmup.Min() : TimeOnce(clock, variant.RunOnce, 1);
         return (int)Math.Clamp(Math.Ceiling(minSampleMs / Math.Max(perRun, 1e-4)), 1, 1_000_000);
     }
 }

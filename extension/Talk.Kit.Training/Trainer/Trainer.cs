@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using Talk.Kit.Data;
+using Talk.Kit.Runtime;
+using Talk.Kit.Training.Native;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Talk.Kit.Training;
+
+/// <summary>
+/// Trains a classifier on labelled images with Adam and cross-entropy, in TorchSharp, on the CPU's physical cores.
+/// Accuracy on held-out data is not measured here: export the net and ask the kit's one evaluator (ONNX Runtime).
+/// </summary>
+public static class Trainer
+{
+    /// <summary>Trains <paramref name="net"/> in place. Cancellation stops at the next batch and throws <see cref="OperationCanceledException"/>.</summary>
+    public static IReadOnlyList<EpochResult> Train(nn.Module<Tensor, Tensor> net, LabelledImages train, TrainingOptions options,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        TorchNativeFix.Apply();
+        torch.set_num_threads(MachineInfo.Current.PhysicalCores);
+        int count = Math.Min(options.TrainImages ?? train.Count, train.Count);
+        int batches = (count + options.BatchSize - 1) / options.BatchSize;
+        var shuffle = new Random(options.Seed);
+        var order = Enumerable.Range(0, count).ToArray();
+        var pixels = new float[options.BatchSize * train.Rows * train.Cols];
+        var labels = new long[options.BatchSize];
+        var epochs = new List<EpochResult>();
+
+        using var optimizer = optim.Adam(net.parameters(), options.LearningRate);
+        net.train();
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            shuffle.Shuffle(order);
+            var clock = Stopwatch.StartNew();
+            double lossSum = 0;
+            long correct = 0, seen = 0;
+            for (int b = 0; b < batches; b++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int start = b * options.BatchSize, n = Math.Min(options.BatchSize, count - start);
+                Gather(train, order.AsSpan(start, n), pixels, labels);
+                using var scope = NewDisposeScope();
+                var x = torch.tensor(pixels.AsSpan(0, n * train.Rows * train.Cols).ToArray(), [n, 1, train.Rows, train.Cols]);
+                var y = torch.tensor(labels.AsSpan(0, n).ToArray(), [n]);
+                optimizer.zero_grad();
+                var logits = net.call(x);                          // (n, classes)
+                var loss = nn.functional.cross_entropy(logits, y);
+                loss.backward();
+                optimizer.step();
+                lossSum += loss.item<float>() * n;
+                correct += logits.argmax(1).eq(y).sum().item<long>();
+                seen += n;
+                if (progress is not null && (b % 20 == 19 || b == batches - 1))
+                    progress.Report(new TrainingProgress(epoch, options.Epochs, b + 1, batches, lossSum / seen, (double)correct / seen, seen / clock.Elapsed.TotalSeconds));
+            }
+            epochs.Add(new EpochResult(epoch, lossSum / seen, (double)correct / seen, clock.Elapsed.TotalSeconds, seen / clock.Elapsed.TotalSeconds));
+        }
+        net.eval();
+        return epochs;
+    }
+
+    /// <summary>Copies the chosen images (normalized, NCHW) and labels into the batch buffers.</summary>
+    private static void Gather(LabelledImages data, ReadOnlySpan<int> indices, float[] pixels, long[] labels)
+    {
+        int size = data.Rows * data.Cols;
+        for (int i = 0; i < indices.Length; i++)
+        {
+            int k = indices[i];
+            Normalization.Normalize(data.Pixels.AsSpan(k * size, size), pixels.AsSpan(i * size, size));
+            labels[i] = data.Labels[k];
+        }
+    }
+}
