@@ -25,22 +25,29 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 
 
 class ChartCounter(html.parser.HTMLParser):
-    """Counts kit chart containers and how many of them hold a plotly SVG."""
+    """Counts kit chart and graph containers and how many of them hold what their library draws:
+    a plotly SVG (class "main-svg") in a chart, a Graphviz SVG in a graph view."""
+
+    CONTAINERS = ("talkkit-chart", "talkkit-graph")
 
     def __init__(self):
         super().__init__()
-        self.stack = []          # for each open element: is it a kit chart?
+        self.stack = []          # for each open element: is it a kit chart or graph?
         self.charts = 0
         self.drawn = 0
         self._drawn_here = False
+        self._kind = None
 
     def handle_starttag(self, tag, attrs):
         classes = (dict(attrs).get("class") or "").split()
-        is_chart = tag == "div" and "talkkit-chart" in classes
+        kind = next((c for c in self.CONTAINERS if tag == "div" and c in classes), None)
+        is_chart = kind is not None
         if is_chart:
             self.charts += 1
             self._drawn_here = False
-        if "main-svg" in classes and any(self.stack):
+            self._kind = kind
+        if any(self.stack) and (("main-svg" in classes and self._kind == "talkkit-chart")
+                                or (tag == "svg" and self._kind == "talkkit-graph")):
             self._drawn_here = True
         if tag not in ("br", "img", "input", "meta", "link", "hr", "path", "rect", "line", "circle", "stop", "use"):
             self.stack.append(is_chart)
@@ -96,7 +103,7 @@ def main():
         counter.feed(rendered_dom(page, args.chromium))
         name = os.path.relpath(page, args.out_dir)
         if counter.charts:
-            report(counter.drawn == counter.charts, f"{name}: {counter.drawn} of {counter.charts} charts drawn offline in Chromium")
+            report(counter.drawn == counter.charts, f"{name}: {counter.drawn} of {counter.charts} charts and graphs drawn offline in Chromium")
         if args.screenshot_dir:
             os.makedirs(args.screenshot_dir, exist_ok=True)
             screenshot(page, args.chromium, os.path.join(args.screenshot_dir, os.path.splitext(os.path.basename(page))[0] + ".png"))

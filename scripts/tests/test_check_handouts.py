@@ -27,12 +27,12 @@ class CheckHandoutsTest(unittest.TestCase):
             library = f.read()
         result = self.run_check(f"<html><body><script>{library}</script>{CHART}</body></html>")
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
-        self.assertIn("1 of 1 charts drawn", result.stdout)
+        self.assertIn("1 of 1 charts and graphs drawn", result.stdout)
 
     def test_chart_without_plotly_fails(self):
         result = self.run_check(f"<html><body>{CHART}</body></html>")
         self.assertEqual(result.returncode, 1, result.stdout)
-        self.assertIn("0 of 1 charts drawn", result.stdout)
+        self.assertIn("0 of 1 charts and graphs drawn", result.stdout)
         self.assertIn("1 passed, 1 failed", result.stdout)
 
 
