@@ -7,6 +7,7 @@ using Talk.Kit.Training.Export;
 using Talk.Kit.Training.Native;
 using Talk.Kit.Training.Networks;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Talk.Kit.Training;
 
@@ -86,6 +87,23 @@ public static class Zoo
         string folder = cache.Put(entry.Name, key, onnx, record, path => net.save(path));
         var model = ModelLoader.Validate(Model.FromBytes(onnx, entry.Name, Source(entry, key, record)));
         return new ZooModel(model, entry, record, FromCache: false, Export: verification, CacheFolder: folder);
+    }
+
+    /// <summary>
+    /// The TorchSharp network of a trained-here zoo model, with its trained weights loaded from the cache (for
+    /// fine-tuning, pruning or quantization-aware training). The caller owns (and disposes) the module.
+    /// </summary>
+    public static nn.Module<Tensor, Tensor> LoadNetwork(ZooModel trained)
+    {
+        if (trained.Training is null || trained.CacheFolder is null)
+            throw new ArgumentException($"'{trained.Entry.Name}' was not trained here, so it has no TorchSharp weights to load.", nameof(trained));
+        string weights = Path.Combine(trained.CacheFolder, "weights.dat");
+        if (!File.Exists(weights))
+            throw new FileNotFoundException($"The cached weights of {trained.Entry.Name} are missing ({weights}): delete {trained.CacheFolder} and load the model again to retrain it.", weights);
+        var net = NetworkCatalog.Create(trained.Entry.Name, trained.Training.Options.Seed);
+        net.load(weights);
+        net.eval();
+        return net;
     }
 
     /// <summary>The lineage source of a trained net: where its weights came from.</summary>

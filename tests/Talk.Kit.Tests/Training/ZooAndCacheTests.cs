@@ -30,6 +30,19 @@ public sealed class ZooAndCacheTests : IDisposable
     }
 
     [Fact]
+    public void CachedWeights_LoadBackIntoTorchSharp_AndMatchTheOnnxModel()
+    {
+        var cache = new TrainedModelCache(cacheRoot);
+        Zoo.GetTrained(Zoo.Entry("lenet-300-100"), quick, subset, cache);
+        var cached = Zoo.GetTrained(Zoo.Entry("lenet-300-100"), quick, subset, cache); // from the cache: no TorchSharp net in memory
+
+        using var net = Zoo.LoadNetwork(cached);
+        var check = Talk.Kit.Training.Export.ExportVerifier.Verify(net, cached.Model.ToArray(), subset.Test.ToTensorData(0, 16), [16, 1, 28, 28]);
+        Assert.True(check.Passed, check.ToString()); // the reloaded weights compute what the cached ONNX model computes
+        Assert.Contains("was not trained here", Assert.Throws<ArgumentException>(() => Zoo.LoadNetwork(Zoo.Get("resnet18"))).Message);
+    }
+
+    [Fact]
     public void Cache_Retrains_WhenAHyperParameterChanged()
     {
         var cache = new TrainedModelCache(cacheRoot);
