@@ -27,7 +27,7 @@ internal static class ProbeInputs
             {
                 if (i == 0 && fixedSize != batch)
                     throw new ArgumentOutOfRangeException(nameof(batch), batch,
-                        $"Model '{model.Name}' has input {input} with a fixed batch of {fixedSize}: summarize it with batch {fixedSize}, " +
+                        $"Model '{model.Name}' has input {input} with a fixed batch of {fixedSize}: use batch {fixedSize}, " +
                         "or make its batch dimension symbolic first.");
                 dims[i] = fixedSize;
             }

@@ -111,7 +111,7 @@ public class ModelSummaryTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => ModelSummary.Of(model, batch: 4));
 
         Assert.Contains("Model 'residual' has input x: float[1,3,8,8] with a fixed batch of 1", error.Message);
-        Assert.Contains("summarize it with batch 1, or make its batch dimension symbolic first", error.Message);
+        Assert.Contains("use batch 1, or make its batch dimension symbolic first", error.Message);
     }
 
     [Fact]
