@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Talk.Kit.IO;
+using Talk.Kit.Runtime;
 
 namespace Talk.Kit.Training;
 
@@ -32,7 +34,7 @@ public sealed class TrainedModelCache(string root)
     public string Root { get; } = root;
 
     /// <summary>The cache at the default location.</summary>
-    public static TrainedModelCache Default => new(DefaultRoot());
+    public static TrainedModelCache Default => new(KitCacheFolder.Root);
 
     /// <summary>Key of a training run: SHA-256 over everything that determines the weights.</summary>
     public static string Key(string architecture, string architectureVersion, string dataFingerprint, TrainingOptions options) =>
@@ -63,31 +65,9 @@ public sealed class TrainedModelCache(string root)
     {
         string folder = EntryFolder(architecture, key);
         Directory.CreateDirectory(folder);
-        WriteAtomically(Path.Combine(folder, "model.onnx"), path => File.WriteAllBytes(path, onnx));
-        if (saveWeights is not null) WriteAtomically(Path.Combine(folder, "weights.dat"), saveWeights);
-        WriteAtomically(Path.Combine(folder, "training.json"), path => File.WriteAllText(path, JsonSerializer.Serialize(record, json)));
+        AtomicFile.WriteAllBytes(Path.Combine(folder, "model.onnx"), onnx);
+        if (saveWeights is not null) AtomicFile.Write(Path.Combine(folder, "weights.dat"), saveWeights);
+        AtomicFile.WriteAllText(Path.Combine(folder, "training.json"), JsonSerializer.Serialize(record, json)); // last: it marks the entry complete
         return folder;
-    }
-
-    private static void WriteAtomically(string target, Action<string> write)
-    {
-        string temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            write(temp);
-            File.Move(temp, target, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
-
-    private static string DefaultRoot()
-    {
-        if (Environment.GetEnvironmentVariable("TALKKIT_CACHE") is { Length: > 0 } explicitRoot) return explicitRoot;
-        string xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x
-            ? x : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        return Path.Combine(xdg, "talkkit");
     }
 }

@@ -22,31 +22,8 @@ internal static class ModelFile
         throw new FileNotFoundException($"No ONNX model file at '{full}'{relative}. {hint} Check the path.", full);
     }
 
-    /// <summary>
-    /// Writes to a temporary file beside <paramref name="fullPath"/>, flushes it to disk, then renames it over the target:
-    /// readers see the old file or the new one, never half of one.
-    /// </summary>
-    public static void WriteAtomically(string fullPath, byte[] contents)
-    {
-        string folder = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{fullPath}' has no folder.", nameof(fullPath));
-        Directory.CreateDirectory(folder);
-        // Same folder ⇒ same file system ⇒ File.Move is a rename(2), which is atomic.
-        string temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(contents);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-                File.Delete(temporary);
-        }
-    }
+    /// <summary>Writes the model's bytes atomically (see <see cref="IO.AtomicFile"/>).</summary>
+    public static void WriteAtomically(string fullPath, byte[] contents) => IO.AtomicFile.WriteAllBytes(fullPath, contents);
 
     /// <summary>
     /// Whether two full paths name the same file: compared after following symbolic links,

@@ -19,23 +19,6 @@ public static class KitCacheFolder
         }
     }
 
-    /// <summary>
-    /// Writes <paramref name="text"/> to <paramref name="target"/> atomically: a temporary file in the same folder, then a rename,
-    /// so a reader (or a second process measuring at the same time) never sees half a file.
-    /// </summary>
-    public static void WriteTextAtomically(string target, string text)
-    {
-        string folder = Path.GetDirectoryName(Path.GetFullPath(target))!;
-        Directory.CreateDirectory(folder);
-        string temp = Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temp, text);
-            File.Move(temp, target, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    /// <summary>Writes a cache file atomically (see <see cref="IO.AtomicFile"/>): a second process measuring at the same time never sees half a file.</summary>
+    public static void WriteTextAtomically(string target, string text) => IO.AtomicFile.WriteAllText(target, text);
 }
