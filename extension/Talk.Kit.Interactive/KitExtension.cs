@@ -29,7 +29,7 @@ public sealed class KitExtension : IKernelExtension
         lock (commands)
         {
             if (commands.Count == 0)
-                commands.AddRange([new KitMagic(() => Commands), new ModelMagic()]);
+                commands.AddRange([new KitMagic(() => Commands), new ModelMagic(), new ProfileMagic()]);
         }
         foreach (var command in commands)
             command.Register(kernel);
