@@ -19,11 +19,12 @@ public sealed class MachineRooflineCache(string root)
     /// <summary>The cache at <see cref="KitCacheFolder.Root"/>, read from the environment now.</summary>
     public static MachineRooflineCache Default => new(KitCacheFolder.Root);
 
-    /// <summary>First 16 hex digits of SHA-256("roofline-v1|model|cores|features|ort"); the "v1" changes when the record's meaning does.</summary>
+    /// <summary>First 16 hex digits of SHA-256("roofline-v2|model|cores|features|ort"); the "v1" changes when the record's meaning does.</summary>
+    // v2: roofs at the fastest-decile latency instead of the median (older cache files are measured again).
     public static string KeyOf(MachineInfo machine, string onnxRuntimeVersion)
     {
         ArgumentNullException.ThrowIfNull(machine);
-        string text = $"roofline-v1|{machine.CpuModel}|{machine.PhysicalCores}|{string.Join(",", machine.SimdFeatures)}|{onnxRuntimeVersion}";
+        string text = $"roofline-v2|{machine.CpuModel}|{machine.PhysicalCores}|{string.Join(",", machine.SimdFeatures)}|{onnxRuntimeVersion}";
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }
 

@@ -7,7 +7,7 @@ namespace Talk.Kit.Runtime.Roofline;
 /// <param name="BandwidthBufferBytes">Size of each of the two bandwidth buffers (X and Y); default 128 MiB, ≥ 4× the last-level
 /// cache of current server CPUs (an EPYC CCX has ≤ 32 MiB of L3 per CCD), so the traffic goes to DRAM.</param>
 /// <param name="TimeBudget">Cap of each benchmark's measured phase.</param>
-public sealed record MachineRooflineOptions(IReadOnlyList<int>? MatMulSizes = null, int Runs = 10, int? Threads = null,
+public sealed record MachineRooflineOptions(IReadOnlyList<int>? MatMulSizes = null, int Runs = 30, int? Threads = null,
     long BandwidthBufferBytes = 128L << 20, TimeSpan? TimeBudget = null)
 {
     public IReadOnlyList<int> MatMulSizes { get; init; } = MatMulSizes ?? [512, 1024];

@@ -20,7 +20,7 @@ public class MachineRooflineProbeTests
         Assert.Equal(1, roof.Threads);
         Assert.Equal(MachineRooflineCache.KeyOf(MachineInfo.Current, Ort.Version), roof.CacheKey);
         Assert.Contains("Y = X + 1", roof.OrtBandwidth.Method);
-        Assert.Contains("best median", roof.Fp32Gflops.Method);
+        Assert.Contains("fastest-decile (p10) latency", roof.Fp32Gflops.Method);
     }
 
     [Fact]
