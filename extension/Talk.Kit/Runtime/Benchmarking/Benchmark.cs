@@ -60,7 +60,8 @@ public static class Benchmark
     {
         long start = clock.GetTimestamp();
         for (int r = 0; r < repeats; r++) run();
-        return clock.GetElapsedTime(start).TotalMilliseconds / repeats;
+        // From raw ticks: TimeSpan (GetElapsedTime) would round to 100 ns.
+        return (clock.GetTimestamp() - start) * 1000.0 / clock.TimestampFrequency / repeats;
     }
 
     /// <summary>Runs per sample so one sample lasts at least <paramref name="minSampleMs"/>, judged from the fastest warm-up run.</summary>
