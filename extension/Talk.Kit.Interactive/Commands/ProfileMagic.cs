@@ -3,10 +3,7 @@ using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Directives;
 using Microsoft.ML.OnnxRuntime;
 using Talk.Kit.Interactive.Views;
-using Talk.Kit.Runtime;
-using Talk.Kit.Runtime.Benchmarking;
 using Talk.Kit.Runtime.Profiling;
-using Talk.Kit.Runtime.Roofline;
 
 namespace Talk.Kit.Interactive.Commands;
 
@@ -39,27 +36,12 @@ public sealed class ProfileMagic : IMagicCommand
     private static async Task RunAsync(ProfileDirectiveCommand command, KernelInvocationContext context)
     {
         var (options, _) = command.Parse();
-        var models = new[] { command.Name! }.Concat(options.Versus).Select(n => (Name: n, Model: Kit.Workspace.Model(n))).ToList();
-        var variants = models.SelectMany(m => options.Batches.Select(b =>
-            new ModelVariant(options.Batches.Count > 1 || models.Count == 1 ? $"{m.Name} b{b}" : m.Name, m.Model, b, options.Threads, options.Level))).ToList();
-        var main = models[0].Model;
-        int batch = options.Batches[0];
+        var models = new[] { command.Name! }.Concat(options.Versus).Select(n => (n, Kit.Workspace.Model(n))).ToList();
         var progress = new ProgressView(context, $"Profiling {command.Name}");
-        var ct = context.CancellationToken;
-        var report = await Task.Run(() =>
-        {
-            progress.Report("latency, variants interleaved", 0, force: true);
-            var latency = ModelBenchmark.Run(variants, new BenchmarkOptions(WarmupRuns: 5, Runs: options.Runs), progress.ForBenchmark(), ct);
-            progress.Report("operators (ONNX Runtime profiling)", 0, force: true);
-            var operators = OperatorProfiler.Profile(main, batch, options.Threads, Math.Min(options.Runs, 20), level: options.Level, progress: progress.ForBenchmark(), cancellationToken: ct);
-            progress.Report("this machine's roofline (measured once, then cached)", 0, force: true);
-            var machine = MachineRoofline.Get(progress: progress.ForBenchmark(), cancellationToken: ct);
-            progress.Report("every node, unoptimized, for the roofline", 0, force: true);
-            var plain = OperatorProfiler.Profile(main, batch, options.Threads, Math.Min(options.Runs, 10), level: GraphOptimizationLevel.ORT_DISABLE_ALL, cancellationToken: ct);
-            var roofline = RooflineAnalysis.Of(ModelSummary.Of(main, batch), plain.Nodes.ToDictionary(n => n.Name, n => n.MedianMicroseconds), machine);
-            return new ProfileReport(latency, operators, roofline);
-        }, ct);
-        progress.Done($"done: {report.Latency.Rounds} rounds of {variants.Count} variant(s)");
+        var report = await Task.Run(() => ProfileReport.Measure(models, options.Batches, options.Threads, options.Runs, options.Level,
+            stage: text => progress.Report(text, 0, force: true), progress: progress.ForBenchmark(), cancellationToken: context.CancellationToken),
+            context.CancellationToken);
+        progress.Done($"done: {report.Latency.Rounds} rounds of {report.Latency.Variants.Count} variant(s)");
         if (command.As is { } name) Kit.Results[name] = report;
         context.Display(report, Formatters.ReportMimeTypes);
     }

@@ -23,7 +23,7 @@ internal static class Formatters
         Add<TrainReport>(ModelViews.TrainHtml, ModelViews.TrainText);
         Add<EvalReport>(ModelViews.EvalHtml, ModelViews.EvalText);
         // A dataset's JSON is its description, not its 47 MB of pixels.
-        Add<ProfileReport>(ProfileViews.ToHtml, ProfileViews.ToText);
+        Add<Runtime.Profiling.ProfileReport>(ProfileViews.ToHtml, ProfileViews.ToText);
         Add<Data.FashionMnistData>(DataViews.FashionHtml, DataViews.FashionText, d => new
         {
             d.Kind, d.Location, Train = d.Train.Count, Test = d.Test.Count, d.Train.ClassNames, TrainPerClass = d.Train.ClassCounts(),
