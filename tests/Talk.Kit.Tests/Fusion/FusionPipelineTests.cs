@@ -1,0 +1,90 @@
+using Talk.Kit.Fusion;
+using Talk.Kit.Models;
+using static Talk.Kit.Tests.Fusion.FusionGraphs;
+
+namespace Talk.Kit.Tests.Fusion;
+
+public sealed class FusionPipelineTests
+{
+    [Fact]
+    public void SmallCnn_FoldsEveryBatchNorm_OutputsStayEqual()
+    {
+        var model = SmallCnn();
+
+        var (fused, report) = FusionPipeline.Default.Run(model);
+
+        Assert.Equal(2, report.OpCountsBefore["BatchNormalization"]);
+        Assert.False(fused.OpTypeCounts.ContainsKey("BatchNormalization"));
+        Assert.Equal(["Conv", "Relu", "Conv", "Relu", "GlobalAveragePool", "Flatten", "Gemm"], Ops(fused.ToProto()));
+        Assert.Equal(6, fused.InitializerCount); // two folded weights, two folded biases, fc.w, fc.b
+        Assert.True(report.EndToEnd!.Equivalent);
+        Assert.All(report.Applications, a => Assert.True(a.Equivalence.Equivalent));
+        Assert.True(report.ReachedFixedPoint);
+        var again = EquivalenceCheck.Verify("fuse", model, fused);
+        Assert.True(again.MaxRelDiff <= 1e-4 || again.MaxAbsDiff <= 1e-5, again.ToString());
+    }
+
+    [Fact]
+    public void Result_IsANewModel_WithOneFuseStep()
+    {
+        var model = SmallCnn();
+
+        var (fused, _) = FusionPipeline.Default.Run(model);
+
+        Assert.Empty(model.Lineage.Steps);
+        Assert.Equal(9, model.NodeCount); // the input is a value: unchanged
+        var step = Assert.Single(fused.Lineage.Steps);
+        Assert.Equal("fuse", step.Pass);
+        Assert.Contains("fold-conv-bn", step.Parameters["passes"]);
+    }
+
+    [Fact]
+    public void Pipeline_IsIdempotent()
+    {
+        var (once, _) = FusionPipeline.Default.Run(SmallCnn());
+
+        var (twice, report) = FusionPipeline.Default.Run(once);
+
+        Assert.False(report.Changed);
+        Assert.Null(report.EndToEnd);
+        Assert.Equal(1, report.Iterations);
+        Assert.Equal(once.OpTypeCounts, twice.OpTypeCounts);
+        Assert.Equal(once.ToProto().Graph, twice.ToProto().Graph);
+    }
+
+    [Fact]
+    public void PassesFeedEachOther_UntilAFixedPoint()
+    {
+        // x → Dropout → d → MatMul → Add → Identity → y, plus an unread Sigmoid: four passes, all needed.
+        var random = new Random(4);
+        var model = Model.FromBytes(new OnnxGraphBuilder("chain")
+            .Input("x", OnnxElementType.Float, -1, 4)
+            .Initializer("B", Uniform(random, 12), 4, 3)
+            .Initializer("c", Uniform(random, 3), 3)
+            .Node("Relu", ["x"], ["r"], name: "relu")
+            .Node("Dropout", ["r"], ["d"], name: "dropout")
+            .Node("MatMul", ["d", "B"], ["m"], name: "matmul")
+            .Node("Add", ["m", "c"], ["a"], name: "add")
+            .Node("Identity", ["a"], ["y"], name: "identity")
+            .Node("Sigmoid", ["x"], ["unused"], name: "sigmoid")
+            .Output("y", OnnxElementType.Float, -1, 3).ToBytes(), "chain");
+
+        var (fused, report) = FusionPipeline.Default.Run(model);
+
+        Assert.Equal(["Relu", "Gemm"], Ops(fused.ToProto()));
+        Assert.Equal("y", fused.Outputs.Single().Name);
+        Assert.Equal(["eliminate-identity", "fuse-matmul-add", "eliminate-dead-nodes"], report.Applications.Select(a => a.Pass));
+        Assert.Equal(6, report.NodesBefore);
+        Assert.Equal(2, report.NodesAfter);
+    }
+
+    [Fact]
+    public void NothingToFuse_ReportsNoChange()
+    {
+        var (fused, report) = FusionPipeline.Default.Run(Model.FromBytes(Models.TestNets.LeNet5(), "lenet5"));
+
+        Assert.False(report.Changed);
+        Assert.Equal(12, fused.NodeCount);
+        Assert.Contains("nothing to fuse", report.ToString());
+    }
+}
