@@ -68,6 +68,22 @@ public sealed class ConvBatchNormFoldingTests
     }
 
     [Fact]
+    public void WeightSharedWithAnotherConv_StaysForThatConv()
+    {
+        var shared = ConvBn().ToProto();
+        shared.Graph.Node.Add(new Onnx.NodeProto { OpType = "Conv", Name = "twin", Input = { "x", "w" }, Output = { "t" }, Attribute = { shared.Graph.Node[0].Attribute } });
+        shared.Graph.Output.Add(new Onnx.ValueInfoProto { Name = "t", Type = shared.Graph.Output[0].Type });
+        var model = ConvBn().With(shared, LineageStep.Now("test"));
+
+        var (result, after, graph) = Apply(pass, model);
+
+        Assert.True(result.Changed);
+        Assert.Equal(["x", "w"], graph.Graph.Node.Single(n => n.Name == "twin").Input);
+        Assert.Contains("w", Initializers(graph));
+        EquivalenceCheck.Verify(pass.Name, model, after);
+    }
+
+    [Fact]
     public void NoBatchNorm_NoChange()
     {
         var (result, after, _) = Apply(pass, Model.FromBytes(Models.TestNets.LeNet5(), "lenet5"));
