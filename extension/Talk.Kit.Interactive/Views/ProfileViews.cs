@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Plotly.NET;
+using Talk.Kit.Runtime.Benchmarking;
 using Talk.Kit.Runtime.Profiling;
 using Talk.Kit.Runtime.Roofline;
 using static Talk.Kit.Interactive.Views.Html;
@@ -30,14 +31,7 @@ internal static class ProfileViews
     {
         var html = new StringBuilder("<div class=\"talkkit-report\" style=\"font-family:system-ui,sans-serif\">");
         html.Append(Heading("Latency (end to end, variants interleaved)", 3));
-        html.Append(LatencyChart(r));
-        html.Append(Table(["variant", "batch", "threads", "median ms", "p10–p90 ms", "p99 ms", "min ms", "per second", "× first (median of rounds)", "peak memory"],
-            r.Latency.Variants.Select(v => (IReadOnlyList<object?>)[v.Name, v.Batch, v.Threads, Format.Number(v.Timing.Latency.Median, "0.000"),
-                $"{Format.Number(v.Timing.Latency.P10, "0.000")}–{Format.Number(v.Timing.Latency.P90, "0.000")}", Format.Number(v.Timing.Latency.P99, "0.000"),
-                Format.Number(v.Timing.Latency.Min, "0.000"), Format.Number(v.ThroughputPerSecond, "0"),
-                $"{Format.Number(v.Timing.RatioToBaseline.Median)} ({Format.Number(v.Timing.RatioToBaseline.P10)}–{Format.Number(v.Timing.RatioToBaseline.P90)})",
-                v.PeakMemoryBytes is { } m ? Format.Bytes(m) : "–"])));
-        html.Append(Paragraph("Method: " + r.Latency.Method));
+        html.Append(LatencyHtml(r.Latency));
 
         var o = r.Operators;
         html.Append(Heading($"Where the time goes: {o.ModelName}, batch {o.Batch}, {o.Threads} thread(s), {o.Level}", 3));
@@ -68,10 +62,20 @@ internal static class ProfileViews
 
     private static string Estimated(Estimate e) => e.Value is { } v ? $"{Format.Number(v, "0.0")} {e.Unit} estimated ({e.Basis})" : $"no estimate ({e.Basis})";
 
+    /// <summary>Box plot, table and method of an interleaved model benchmark (shared with #!fuse).</summary>
+    public static string LatencyHtml(ModelBenchmarkResult latency) => LatencyChart(latency) +
+        Table(["variant", "batch", "threads", "median ms", "p10–p90 ms", "p99 ms", "min ms", "per second", "× first (median of rounds)", "peak memory"],
+            latency.Variants.Select(v => (IReadOnlyList<object?>)[v.Name, v.Batch, v.Threads, Format.Number(v.Timing.Latency.Median, "0.000"),
+                $"{Format.Number(v.Timing.Latency.P10, "0.000")}–{Format.Number(v.Timing.Latency.P90, "0.000")}", Format.Number(v.Timing.Latency.P99, "0.000"),
+                Format.Number(v.Timing.Latency.Min, "0.000"), Format.Number(v.ThroughputPerSecond, "0"),
+                $"{Format.Number(v.Timing.RatioToBaseline.Median)} ({Format.Number(v.Timing.RatioToBaseline.P10)}–{Format.Number(v.Timing.RatioToBaseline.P90)})",
+                v.PeakMemoryBytes is { } m ? Format.Bytes(m) : "–"])) +
+        Paragraph("Method: " + latency.Method);
+
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static string LatencyChart(ProfileReport r)
+    private static string LatencyChart(ModelBenchmarkResult latency)
     {
-        var boxes = r.Latency.Variants.Select(v => Plotly.NET.CSharp.Chart.BoxPlot<string, double, string>(Y: v.Timing.Latency.Samples.ToArray(), Name: v.Name));
+        var boxes = latency.Variants.Select(v => Plotly.NET.CSharp.Chart.BoxPlot<string, double, string>(Y: v.Timing.Latency.Samples.ToArray(), Name: v.Name));
         var chart = Plotly.NET.CSharp.Chart.Combine(boxes);
         chart = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: "ms per run");
         chart = Chart.withTitle("Latency distribution per variant (every sample)", null).Invoke(chart);
