@@ -34,6 +34,7 @@ public sealed class FusionPipeline
     [
         new IdentityElimination(),      // Identity/Dropout out of the way, so patterns become adjacent
         new ConvBatchNormFolding(),     // W′ = W·γ/√(σ²+ε), b′ = (b−μ)·γ/√(σ²+ε)+β
+        new ConvAddBiasFolding(),       // Conv(W, b) + c[1,K,1,1] → Conv(W, b + c)
         new MatMulAddToGemm(),          // MatMul(A, B) + c → Gemm(A, B, c)
         new DeadNodeElimination(),      // whatever nobody reads any more
     ]);

@@ -87,4 +87,23 @@ public sealed class FusionPipelineTests
         Assert.Equal(12, fused.NodeCount);
         Assert.Contains("nothing to fuse", report.ToString());
     }
+
+    [Fact]
+    public void ConvBnThenPerChannelAdd_BecomesOneConv()
+    {
+        var proto = ConvBn().ToProto();
+        var random = new Random(8);
+        proto.Graph.Initializer.Add(new Onnx.TensorProto { Name = "k", DataType = 1, Dims = { 1, 4, 1, 1 },
+            RawData = Google.Protobuf.ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Uniform(random, 4).AsSpan())) });
+        proto.Graph.Node.Insert(2, new Onnx.NodeProto { OpType = "Add", Name = "add", Input = { "n", "k" }, Output = { "a" } });
+        proto.Graph.Node[3].Input[0] = "a";
+        var model = ConvBn().With(proto, LineageStep.Now("test"));
+
+        var (fused, report) = FusionPipeline.Default.Run(model);
+
+        Assert.DoesNotContain("BatchNormalization", Ops(fused.ToProto()));
+        Assert.DoesNotContain("Add", Ops(fused.ToProto()));
+        Assert.Contains("fold-bias", report.Applications.Select(a => a.Pass));
+        Assert.True(report.EndToEnd!.Equivalent);
+    }
 }
