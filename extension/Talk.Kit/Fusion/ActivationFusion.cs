@@ -16,7 +16,8 @@ namespace Talk.Kit.Fusion;
 /// </code>
 /// z = max(0, W∗x + b) for Relu; z = min(max(W∗x + b, lo), hi) for Clip(lo, hi), which FusedConv takes as
 /// activation="Clip", activation_params=[lo, hi] (a missing bound is ∓float.MaxValue, as in ORT). The Conv/Gemm
-/// attributes are copied. Fires only when y is read by the activation alone and is not a graph output; Clip bounds
+/// attributes are copied. Fires only when the weights (W or B) are a float32 initializer (ORT implements the fused
+/// ops for float32 only), y is read by the activation alone and is not a graph output; Clip bounds
 /// must be constant (attributes before opset 11, scalar float initializers from 11). The model gets the
 /// com.microsoft opset import (version 1) when it lacks one. Run this pass last: it changes the op types that the
 /// other passes match on. Reference: ORT's ConvActivationFusion and GemmActivationFusion (level 2 optimizers).
@@ -38,6 +39,7 @@ public sealed class ActivationFusion : IGraphPass
         if (Producer(graph, activation.Input[0]) is not { OpType: "Conv" or "Gemm", Domain: "" } p || p.Output.Count != 1)
             return false;
         bool yIsPrivate = ConsumerCount(graph, activation.Input[0]) == 1 && !IsGraphOutput(graph, activation.Input[0]);
+        bool isFloat = p.Input.Count > 1 && Initializer(graph, p.Input[1]) is { } w && ReadFloats(w) is not null; // ORT's FusedConv/FusedGemm: float32 only
         bool fusable = (activation.OpType, p.OpType) switch
         {
             ("Relu", _) => true,
@@ -45,7 +47,7 @@ public sealed class ActivationFusion : IGraphPass
             _ => false,
         };
         producer = p;
-        return yIsPrivate && fusable;
+        return yIsPrivate && isFloat && fusable;
     }
 
     /// <summary>[lo, hi] of a Clip, from attributes (opset &lt; 11) or scalar float initializers; false when not constant.</summary>

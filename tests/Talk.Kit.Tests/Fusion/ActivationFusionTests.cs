@@ -100,4 +100,19 @@ public sealed class ActivationFusionTests
 
         Assert.False(result.Changed);
     }
+
+    [Fact]
+    public void WeightsNotAFloatInitializer_IsLeftAlone()
+    {
+        var model = Model.FromBytes(new OnnxGraphBuilder("gemm-input-weights")
+            .Input("x", OnnxElementType.Float, -1, 4)
+            .Input("B", OnnxElementType.Float, 4, 3)
+            .Node("Gemm", ["x", "B"], ["g"], name: "fc")
+            .Node("Relu", ["g"], ["y"], name: "relu")
+            .Output("y", OnnxElementType.Float, -1, 3).ToBytes(), "gemm-input-weights");
+
+        var (result, _, _) = Apply(pass, model);
+
+        Assert.False(result.Changed);
+    }
 }
