@@ -23,7 +23,7 @@ namespace Talk.Kit.Fusion;
 /// subgraphs, nodes writing a graph output, or inputs that are also graph inputs (a caller may override those).
 /// An output with more than <see cref="MaxElements"/> elements, a string tensor, or a node ORT refuses stays as it
 /// was. Nodes are visited in order, so a chain of constant nodes folds in one application.
-/// Reference: onnx/optimizer eliminate_nop_* + ORT's ConstantFolding (level 1 optimizer).
+/// Reference: ONNX Runtime's ConstantFolding graph transformer (a level 1 optimization).
 /// </remarks>
 public sealed class ConstantFolding : IGraphPass
 {
