@@ -15,7 +15,7 @@ public sealed class FusionPipelineTests
 
         Assert.Equal(2, report.OpCountsBefore["BatchNormalization"]);
         Assert.False(fused.OpTypeCounts.ContainsKey("BatchNormalization"));
-        Assert.Equal(["Conv", "Relu", "Conv", "Relu", "GlobalAveragePool", "Flatten", "Gemm"], Ops(fused.ToProto()));
+        Assert.Equal(["FusedConv", "FusedConv", "GlobalAveragePool", "Flatten", "Gemm"], Ops(fused.ToProto())); // Conv+BN+Relu → one FusedConv
         Assert.Equal(6, fused.InitializerCount); // two folded weights, two folded biases, fc.w, fc.b
         Assert.True(report.EndToEnd!.Equivalent);
         Assert.All(report.Applications, a => Assert.True(a.Equivalence.Equivalent));
@@ -36,6 +36,16 @@ public sealed class FusionPipelineTests
         var step = Assert.Single(fused.Lineage.Steps);
         Assert.Equal("fuse", step.Pass);
         Assert.Contains("fold-conv-bn", step.Parameters["passes"]);
+    }
+
+    [Fact]
+    public void LeNet5_ReluAfterConvAndGemm_IsFused_OutputsStayEqual()
+    {
+        var (fused, report) = FusionPipeline.Default.Run(Model.FromBytes(Models.TestNets.LeNet5(), "lenet5"));
+
+        Assert.True(report.EndToEnd!.Equivalent);
+        Assert.Contains("fuse-activation", report.Applications.Select(a => a.Pass));
+        Assert.True(fused.NodeCount < 12);
     }
 
     [Fact]
@@ -81,10 +91,38 @@ public sealed class FusionPipelineTests
     [Fact]
     public void NothingToFuse_ReportsNoChange()
     {
-        var (fused, report) = FusionPipeline.Default.Run(Model.FromBytes(Models.TestNets.LeNet5(), "lenet5"));
+        // x → Conv → Sigmoid → y: no BN, no bias Add, no Relu/Clip, nothing constant to fold.
+        var random = new Random(12);
+        var model = Model.FromBytes(new OnnxGraphBuilder("conv-sigmoid")
+            .Input("x", OnnxElementType.Float, -1, 3, 8, 8)
+            .Initializer("w", Uniform(random, 4 * 3 * 3 * 3), 4, 3, 3, 3)
+            .Node("Conv", ["x", "w"], ["c"], Attrs(("kernel_shape", new long[] { 3, 3 })), "conv")
+            .Node("Sigmoid", ["c"], ["y"], name: "sigmoid")
+            .Output("y", OnnxElementType.Float, -1, 4, 6, 6).ToBytes(), "conv-sigmoid");
+
+        var (fused, report) = FusionPipeline.Default.Run(model);
 
         Assert.False(report.Changed);
-        Assert.Equal(12, fused.NodeCount);
+        Assert.Equal(2, fused.NodeCount);
         Assert.Contains("nothing to fuse", report.ToString());
+    }
+
+    [Fact]
+    public void ConvBnThenPerChannelAdd_BecomesOneConv()
+    {
+        var proto = ConvBn().ToProto();
+        var random = new Random(8);
+        proto.Graph.Initializer.Add(new Onnx.TensorProto { Name = "k", DataType = 1, Dims = { 1, 4, 1, 1 },
+            RawData = Google.Protobuf.ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Uniform(random, 4).AsSpan())) });
+        proto.Graph.Node.Insert(2, new Onnx.NodeProto { OpType = "Add", Name = "add", Input = { "n", "k" }, Output = { "a" } });
+        proto.Graph.Node[3].Input[0] = "a";
+        var model = ConvBn().With(proto, LineageStep.Now("test"));
+
+        var (fused, report) = FusionPipeline.Default.Run(model);
+
+        Assert.DoesNotContain("BatchNormalization", Ops(fused.ToProto()));
+        Assert.DoesNotContain("Add", Ops(fused.ToProto()));
+        Assert.Contains("fold-bias", report.Applications.Select(a => a.Pass));
+        Assert.True(report.EndToEnd!.Equivalent);
     }
 }
