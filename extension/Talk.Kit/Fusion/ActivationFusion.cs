@@ -38,7 +38,7 @@ public sealed class ActivationFusion : IGraphPass
             return false;
         if (Producer(graph, activation.Input[0]) is not { OpType: "Conv" or "Gemm", Domain: "" } p || p.Output.Count != 1)
             return false;
-        bool yIsPrivate = ConsumerCount(graph, activation.Input[0]) == 1 && !IsGraphOutput(graph, activation.Input[0]);
+        bool yIsPrivate = IsPrivate(graph, activation.Input[0]);
         bool isFloat = p.Input.Count > 1 && Initializer(graph, p.Input[1]) is { } w && ReadFloats(w) is not null; // ORT's FusedConv/FusedGemm: float32 only
         bool fusable = (activation.OpType, p.OpType) switch
         {

@@ -28,14 +28,11 @@ public sealed class ConvAddBiasFolding : IGraphPass
     public static bool Matches(GraphProto graph, NodeProto add, out NodeProto producer, out string constant)
     {
         (producer, constant) = (null!, "");
-        if (add.OpType != "Add" || add.Domain.Length > 0 || add.Input.Count != 2)
-            return false;
-        for (int side = 0; side < 2; side++)
+        foreach (var (y, c) in AddOperands(add))
         {
-            string y = add.Input[side], c = add.Input[1 - side];
             if (Producer(graph, y) is not { OpType: "Conv" or "Gemm", Domain: "" } p || p.Output.Count != 1 || p.Input.Count < 2)
                 continue;
-            bool yIsPrivate = ConsumerCount(graph, y) == 1 && !IsGraphOutput(graph, y);
+            bool yIsPrivate = IsPrivate(graph, y);
             bool cIsConstant = Initializer(graph, c) is { } t && ReadFloats(t) is not null && !IsGraphInput(graph, c);
             bool perChannel = cIsConstant && (p.OpType == "Conv" ? ConvPerChannel(graph, p, Initializer(graph, c)!) : GemmPerColumn(graph, p, Initializer(graph, c)!));
             if (yIsPrivate && perChannel)

@@ -37,7 +37,7 @@ public sealed class ConvBatchNormFolding : IGraphPass
         if (Producer(graph, bn.Input[0]) is not { OpType: "Conv", Domain: "" } producer || producer.Output.Count != 1)
             return false;
         conv = producer;
-        bool convOutputIsPrivate = ConsumerCount(graph, bn.Input[0]) == 1 && !IsGraphOutput(graph, bn.Input[0]);
+        bool convOutputIsPrivate = IsPrivate(graph, bn.Input[0]);
         bool constants = bn.Input.Skip(1).Append(conv.Input[1]).Concat(conv.Input.Skip(2).Where(b => b.Length > 0))
             .All(name => Initializer(graph, name) is { } t && ReadFloats(t) is not null);
         long channels = constants ? Initializer(graph, conv.Input[1])!.Dims.FirstOrDefault() : 0;

@@ -25,6 +25,13 @@ internal static class GraphEdit
 
     public static bool IsGraphOutput(GraphProto graph, string tensor) => graph.Output.Any(o => o.Name == tensor);
 
+    /// <summary>Read by exactly one node and not a graph output: a fusion may then fold it away without anyone missing it.</summary>
+    public static bool IsPrivate(GraphProto graph, string tensor) => ConsumerCount(graph, tensor) == 1 && !IsGraphOutput(graph, tensor);
+
+    /// <summary>The (operand, other operand) pairs of a default-domain two-input Add, both ways round (Add commutes).</summary>
+    public static IEnumerable<(string Operand, string Other)> AddOperands(NodeProto add) =>
+        add is { OpType: "Add", Domain: "", Input.Count: 2 } ? [(add.Input[0], add.Input[1]), (add.Input[1], add.Input[0])] : [];
+
     public static bool IsGraphInput(GraphProto graph, string tensor) => graph.Input.Any(i => i.Name == tensor);
 
     public static TensorProto? Initializer(GraphProto graph, string tensor) =>

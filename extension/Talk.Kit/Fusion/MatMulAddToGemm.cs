@@ -24,14 +24,11 @@ public sealed class MatMulAddToGemm : IGraphPass
     public static bool Matches(GraphProto graph, NodeProto add, out NodeProto matMul, out string bias)
     {
         (matMul, bias) = (null!, "");
-        if (add.OpType != "Add" || add.Domain.Length > 0 || add.Input.Count != 2)
-            return false;
-        for (int side = 0; side < 2; side++)
+        foreach (var (y, c) in AddOperands(add))
         {
-            if (Producer(graph, add.Input[side]) is not { OpType: "MatMul", Domain: "" } producer || producer.Input.Count != 2)
+            if (Producer(graph, y) is not { OpType: "MatMul", Domain: "" } producer || producer.Input.Count != 2)
                 continue;
-            string y = add.Input[side], c = add.Input[1 - side];
-            bool yIsPrivate = ConsumerCount(graph, y) == 1 && !IsGraphOutput(graph, y);
+            bool yIsPrivate = IsPrivate(graph, y);
             bool bIsMatrix = Initializer(graph, producer.Input[1]) is { Dims.Count: 2 } b && ReadFloats(b) is not null;
             bool cIsBias = Initializer(graph, c) is { Dims.Count: 1 } t && ReadFloats(t) is not null
                            && bIsMatrix && t.Dims[0] == Initializer(graph, producer.Input[1])!.Dims[1];
