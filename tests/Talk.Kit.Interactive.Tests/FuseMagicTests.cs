@@ -41,7 +41,11 @@ public sealed class FuseMagicTests
         Assert.Equal(1, graphs[0].GetProperty("opCounts").GetProperty("BatchNormalization").GetInt32());
         Assert.False(graphs[1].GetProperty("opCounts").TryGetProperty("BatchNormalization", out _));
         Assert.True(root.GetProperty("report").GetProperty("endToEnd").GetProperty("equivalent").GetBoolean());
-        Assert.Equal(4, root.GetProperty("comparison").GetProperty("latency").GetProperty("variants").GetArrayLength());
+        var comparison = root.GetProperty("comparison");
+        Assert.Equal(5, comparison.GetProperty("latency").GetProperty("variants").GetArrayLength());
+        Assert.All(comparison.GetProperty("matches").EnumerateArray(), m => Assert.True(m.GetProperty("same").GetBoolean()));
+        Assert.True(comparison.GetProperty("oursAllOverOriginalAll").GetDouble() > 0);
+        Assert.Contains("ours at ORT off / original at ORT extended", Formatted(events, "text/plain"));
         Assert.Equal(0, Kit.Models["net-fused"].OpTypeCounts.GetValueOrDefault("BatchNormalization"));
         Assert.Contains("fuse", Kit.Models["net-fused"].Lineage.ToString());
         Assert.Equal(2, Formatted(events, "text/html")!.Split("class=\"talkkit-graph\"").Length - 1); // before and after

@@ -14,8 +14,12 @@ internal static class FuseViews
         foreach (var a in s.Result.Report.Applications)
             text.AppendLine($"  round {a.Iteration} {a.Pass}: {a.Result.Changes.Count} change(s); ORT check max |Δ| {a.Equivalence.MaxAbsDiff:0.##e+0}, max rel {a.Equivalence.MaxRelDiff:0.##e+0}");
         text.AppendLine("Nodes by graph: " + string.Join("; ", s.Comparison.Graphs.Select(g => $"{g.Graph} {g.Nodes}")));
+        foreach (var m in s.Comparison.Matches)
+            text.AppendLine("  " + m);
         foreach (var v in s.Comparison.Latency.Variants)
-            text.AppendLine($"  {v.Name,-20} median {v.Timing.Latency.Median,8:0.000} ms  × first {v.Timing.RatioToBaseline.Median:0.00}");
+            text.AppendLine($"  {v.Name,-24} median {v.Timing.Latency.Median,8:0.000} ms  × first {v.Timing.RatioToBaseline.Median:0.00}");
+        foreach (var (claim, ratio) in Goals(s.Comparison))
+            text.AppendLine($"  {claim}: {ratio:0.000}");
         return text.ToString();
     }
 
@@ -38,12 +42,25 @@ internal static class FuseViews
             ops.Select(op => (IReadOnlyList<object?>)[op, .. s.Comparison.Graphs.Select(g => (object?)(g.OpCounts.GetValueOrDefault(op) is int n and > 0 ? n : "–"))])
                .Append([new Raw("<b>total</b>"), .. s.Comparison.Graphs.Select(g => (object?)g.Nodes)])));
 
+        html.Append(Table(["graphs compared", "same nodes and attributes (names aside)?", "differences"],
+            s.Comparison.Matches.Select(m => (IReadOnlyList<object?>)[$"{m.Left} vs {m.Right}", m.Same ? "yes" : "no",
+                m.Same ? "–" : string.Join("; ", m.Differences.Take(6)) + (m.Differences.Count > 6 ? " …" : "")])));
+
         html.Append(Heading("Latency: original and ours, with ORT's optimizer off and on (interleaved)"));
         html.Append(ProfileViews.LatencyHtml(s.Comparison.Latency));
+        html.Append(Table(["ratio (median of per-round ratios; < 1 is faster)", "value"],
+            Goals(s.Comparison).Select(g => (IReadOnlyList<object?>)[g.Claim, Format.Number(g.Ratio, "0.000")])));
 
         html.Append(Heading("Before")).Append(ModelGraph.ToHtml(s.Before));
         html.Append(Heading("After (nodes the passes created or rewrote in red)")).Append(ModelGraph.ToHtml(s.After, s.ChangedNodes.ToHashSet()));
         return html.Append("</div>").ToString();
+    }
+
+    /// <summary>The two latency questions of graph fusion, as per-round ratios.</summary>
+    private static IEnumerable<(string Claim, double Ratio)> Goals(FusionComparison c)
+    {
+        yield return ("ours at ORT off / original at ORT extended", c.OursOffOverOriginalExtended);
+        yield return ("ours at ORT all / original at ORT all", c.OursAllOverOriginalAll);
     }
 
     /// <summary>JSON: the report and the measurements, not the models' bytes.</summary>

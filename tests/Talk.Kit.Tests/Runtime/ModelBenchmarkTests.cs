@@ -35,6 +35,22 @@ public class ModelBenchmarkTests
         Assert.Contains("interleaved", result.Method);
     }
 
+    [Fact]
+    public void RatioMedian_IsTheMedianOfPerRoundRatios()
+    {
+        var model = Dense();
+        var result = ModelBenchmark.Run(
+            [new ModelVariant("b1", model, Batch: 1, Threads: 1), new ModelVariant("b64", model, Batch: 64, Threads: 1)],
+            new BenchmarkOptions(WarmupRuns: 1, Runs: 5));
+
+        var a = result["b64"].Timing.Latency.Samples;
+        var b = result["b1"].Timing.Latency.Samples;
+        double expected = a.Zip(b, (x, y) => x / y).Order().ElementAt(2); // 5 rounds: the middle one
+        Assert.Equal(expected, result.RatioMedian("b64", "b1"), 12);
+        Assert.Equal(result["b64"].Timing.RatioToBaseline.Median, result.RatioMedian("b64", "b1"), 12);
+        Assert.Throws<KeyNotFoundException>(() => result.RatioMedian("b2", "b1"));
+    }
+
     [Theory]
     [InlineData(0, 1, "Batch size must be at least 1")]
     [InlineData(1, 0, "Threads must be at least 1")]

@@ -28,6 +28,21 @@ public sealed record ModelBenchmarkResult(IReadOnlyList<ModelVariantResult> Vari
         $"ONNX Runtime {OnnxRuntimeVersion} CPU; random inputs (fixed seed); {Options.WarmupRuns} warm-up runs each, then {Rounds} rounds with the " +
         "variants interleaved (starting variant rotating); medians of per-run latency, ratios per round against the first variant; " +
         "peak memory = growth of the process's peak RSS (Linux VmHWM) while creating and running each variant once, measured before the timing.";
+
+    /// <summary>The result of a variant by name.</summary>
+    public ModelVariantResult this[string name] => Variants.FirstOrDefault(v => v.Name == name)
+        ?? throw new KeyNotFoundException($"No variant named '{name}'; there are: {string.Join(", ", Variants.Select(v => v.Name))}.");
+
+    /// <summary>
+    /// Median over rounds of latency(<paramref name="variant"/>) / latency(<paramref name="reference"/>) in the same round:
+    /// both ran back to back in every round, so slow phases of a noisy machine hit both and cancel in the ratio.
+    /// </summary>
+    public double RatioMedian(string variant, string reference)
+    {
+        var a = this[variant].Timing.Latency.Samples;
+        var b = this[reference].Timing.Latency.Samples;
+        return LatencyStats.From(a.Zip(b, (x, y) => x / y).ToArray()).Median;
+    }
 }
 
 /// <summary>Times whole models with the kit's one harness (<see cref="Benchmark"/>).</summary>
