@@ -177,3 +177,39 @@ internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
 {
     public void Report(T value) => report(value);
 }
+
+public sealed class CalibrationCancellationTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    /// <summary>x[batch,512] through 12 MatMuls by 512×512: ~13 GFLOP for a batch of 2048, seconds on one thread.</summary>
+    private static Model Heavy()
+    {
+        var b = new OnnxGraphBuilder("heavy").Input("x", OnnxElementType.Float, -1, 512);
+        var w = Enumerable.Range(0, 512 * 512).Select(i => (i % 7 - 3) * 0.01f).ToArray();
+        string previous = "x";
+        for (int i = 0; i < 12; i++)
+        {
+            b.Initializer($"w{i}", w, 512, 512).Node("MatMul", [previous, $"w{i}"], [$"h{i}"]);
+            previous = $"h{i}";
+        }
+        return Model.FromBytes(b.Output(previous, OnnxElementType.Float, -1, 512).ToBytes(), "heavy");
+    }
+
+    [Fact]
+    public void CancellingDuringARun_StopsOnnxRuntimeWithinTheRun()
+    {
+        var model = Heavy();
+        var batch = (new float[2048 * 512], new long[] { 2048, 512 });
+        var options = new CalibrationOptions(Samples: 2048, Tensors: ["h11"], Threads: 1);
+        var full = System.Diagnostics.Stopwatch.StartNew();
+        Calibrator.Calibrate(model, [batch], options);
+        full.Stop();
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(full.Elapsed.TotalSeconds / 10));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.ThrowsAny<OperationCanceledException>(() => Calibrator.Calibrate(model, [batch], options, cancellationToken: cts.Token));
+        clock.Stop();
+        output.WriteLine($"full run {full.ElapsedMilliseconds} ms, cancelled after {clock.ElapsedMilliseconds} ms");
+
+        Assert.True(clock.Elapsed < full.Elapsed * 0.6, $"cancelled run took {clock.ElapsedMilliseconds} ms of a {full.ElapsedMilliseconds} ms run");
+    }
+}
