@@ -35,6 +35,7 @@ public sealed class FusionPipeline
         new IdentityElimination(),      // Identity/Dropout out of the way, so patterns become adjacent
         new ConstantFolding(),          // f(constants) → one initializer, computed once in ORT; Constant → initializer
         new ConvBatchNormFolding(),     // W′ = W·γ/√(σ²+ε), b′ = (b−μ)·γ/√(σ²+ε)+β
+        new GemmBatchNormFolding(),     // the same for BatchNorm1d after Linear: B′ = α·B·s per column, C′ = (β·C−μ)·s+β
         new ConvAddBiasFolding(),       // Conv(W, b) + c[1,K,1,1] → Conv(W, b + c)
         new MatMulAddToGemm(),          // MatMul(A, B) + c → Gemm(A, B, c)
         new ActivationFusion(),         // Conv/Gemm → Relu → com.microsoft:FusedConv/FusedGemm; last: it renames the op types above match on
