@@ -29,16 +29,21 @@ public sealed class FusionPipeline
         MaxIterations = maxIterations;
     }
 
-    /// <summary>The kit's passes, in a sensible order: bypass copies, fold constants, fold BN and bias Adds, fuse MatMul+Add, fuse activations, then sweep.</summary>
+    /// <summary>
+    /// The kit's passes, in a sensible order: bypass copies, fold constants, simplify shape ops, fold BN (after Conv and
+    /// after Gemm) and bias Adds, fuse MatMul+Add, fuse activations, then sweep.
+    /// </summary>
     public static FusionPipeline Default { get; } = new(
     [
-        new IdentityElimination(),      // Identity/Dropout out of the way, so patterns become adjacent
-        new ConstantFolding(),          // f(constants) → one initializer, computed once in ORT; Constant → initializer
-        new ConvBatchNormFolding(),     // W′ = W·γ/√(σ²+ε), b′ = (b−μ)·γ/√(σ²+ε)+β
-        new ConvAddBiasFolding(),       // Conv(W, b) + c[1,K,1,1] → Conv(W, b + c)
-        new MatMulAddToGemm(),          // MatMul(A, B) + c → Gemm(A, B, c)
-        new ActivationFusion(),         // Conv/Gemm → Relu → com.microsoft:FusedConv/FusedGemm; last: it renames the op types above match on
-        new DeadNodeElimination(),      // whatever nobody reads any more
+        new IdentityElimination(),             // Identity/Dropout out of the way, so patterns become adjacent
+        new ConstantFolding(),                 // f(constants) → one initializer, computed once in ORT; Constant → initializer
+        new ReshapeTransposeSimplification(),  // after folding, so shapes computed from constants are initializers; T∘T → T, R∘R → R
+        new ConvBatchNormFolding(),            // W′ = W·γ/√(σ²+ε), b′ = (b−μ)·γ/√(σ²+ε)+β
+        new GemmBatchNormFolding(),            // the same for BatchNorm1d after Linear: B′ = α·B·s per column, C′ = (β·C−μ)·s+β
+        new ConvAddBiasFolding(),              // Conv(W, b) + c[1,K,1,1] → Conv(W, b + c)
+        new MatMulAddToGemm(),                 // MatMul(A, B) + c → Gemm(A, B, c)
+        new ActivationFusion(),                // Conv/Gemm → Relu → com.microsoft:FusedConv/FusedGemm; last: it renames the op types above match on
+        new DeadNodeElimination(),             // whatever nobody reads any more
     ]);
 
     public IReadOnlyList<IGraphPass> Passes { get; }

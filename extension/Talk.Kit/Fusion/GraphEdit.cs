@@ -69,6 +69,36 @@ internal static class GraphEdit
             : tensor.FloatData.ToArray();
     }
 
+    /// <summary>The values of an int64 initializer (raw_data or int64_data), or null for other types.</summary>
+    public static long[]? ReadLongs(TensorProto tensor)
+    {
+        if (tensor.DataType != (int)OnnxElementType.Int64 || tensor.DataLocation == TensorProto.Types.DataLocation.External)
+            return null;
+        return tensor.RawData.Length > 0
+            ? MemoryMarshal.Cast<byte, long>(tensor.RawData.Span).ToArray()
+            : tensor.Int64Data.ToArray();
+    }
+
+    /// <summary>
+    /// The values of a constant int64 tensor (a Reshape shape, say): an initializer that is not also a graph input
+    /// (a caller may feed those), else null.
+    /// </summary>
+    public static long[]? ConstantLongs(GraphProto graph, string tensor) =>
+        Initializer(graph, tensor) is { } t && !IsGraphInput(graph, tensor) ? ReadLongs(t) : null;
+
+    /// <summary>An int64 initializer holding <paramref name="values"/> as raw little-endian data.</summary>
+    public static TensorProto LongTensor(string name, long[] values, IEnumerable<long> dims)
+    {
+        var tensor = new TensorProto
+        {
+            Name = name,
+            DataType = (int)OnnxElementType.Int64,
+            RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan())),
+        };
+        tensor.Dims.AddRange(dims);
+        return tensor;
+    }
+
     /// <summary>A float32 initializer holding <paramref name="values"/> as raw little-endian data.</summary>
     public static TensorProto FloatTensor(string name, float[] values, IEnumerable<long> dims)
     {
@@ -116,6 +146,62 @@ internal static class GraphEdit
         return true;
     }
 
+    /// <summary>
+    /// True when a node that copies <paramref name="x"/> to <paramref name="y"/> can be removed keeping every graph
+    /// output name: y is not a graph output, or x is a node output that is not one either (it can be renamed to y).
+    /// </summary>
+    public static bool CanBypass(GraphProto graph, string x, string y) =>
+        !IsGraphOutput(graph, y) || (Producer(graph, x) is not null && !IsGraphOutput(graph, x));
+
+    /// <summary>
+    /// Removes <paramref name="node"/>, whose output <paramref name="y"/> equals its input <paramref name="x"/>: readers
+    /// of y read x, or, when y is a graph output (see <see cref="CanBypass"/>), x's producer writes y and x's readers
+    /// read y. Returns that renamed producer, or null.
+    /// </summary>
+    public static NodeProto? Bypass(GraphProto graph, NodeProto node, string x, string y)
+    {
+        graph.Node.Remove(node);
+        if (!IsGraphOutput(graph, y))
+        {
+            RenameReads(graph, y, x);
+            return null;
+        }
+        var producer = Producer(graph, x)!;
+        producer.Output[producer.Output.IndexOf(x)] = y;  // the graph output keeps its name
+        RenameReads(graph, x, y);
+        return producer;
+    }
+
+    /// <summary>
+    /// Rank when the graph says it: a declared input or value_info, an op whose output is always a matrix, or the
+    /// input of an elementwise op that keeps the shape (Relu(A) has A's rank).
+    /// </summary>
+    public static int? RankOf(GraphProto graph, string tensor)
+    {
+        var declared = graph.Input.Concat(graph.ValueInfo).FirstOrDefault(v => v.Name == tensor);
+        if (declared?.Type?.TensorType?.Shape is { } shape)
+            return shape.Dim.Count;
+        return Producer(graph, tensor) switch
+        {
+            { OpType: "Flatten" or "Gemm", Domain: "" } => 2,
+            { OpType: "Relu" or "LeakyRelu" or "Sigmoid" or "Tanh" or "Identity" or "Dropout", Domain: "" } p => RankOf(graph, p.Input[0]),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The shape of <paramref name="tensor"/> when the graph declares it (input, value_info or output) with every
+    /// dimension a number; null when it is undeclared or has a symbolic dimension. Never inferred: a guess is no proof.
+    /// </summary>
+    public static long[]? StaticShape(GraphProto graph, string tensor)
+    {
+        var declared = graph.Input.Concat(graph.ValueInfo).Concat(graph.Output).FirstOrDefault(v => v.Name == tensor);
+        if (declared?.Type?.TensorType?.Shape is not { } shape
+            || shape.Dim.Any(d => d.ValueCase != TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue))
+            return null;
+        return shape.Dim.Select(d => d.DimValue).ToArray();
+    }
+
     /// <summary>An integer attribute, or <paramref name="fallback"/> when absent.</summary>
     public static long IntAttribute(NodeProto node, string name, long fallback) =>
         node.Attribute.FirstOrDefault(a => a.Name == name) is { } a ? a.I : fallback;
@@ -123,4 +209,8 @@ internal static class GraphEdit
     /// <summary>A float attribute, or <paramref name="fallback"/> when absent.</summary>
     public static float FloatAttribute(NodeProto node, string name, float fallback) =>
         node.Attribute.FirstOrDefault(a => a.Name == name) is { } a ? a.F : fallback;
+
+    /// <summary>An integer-list attribute, or null when absent.</summary>
+    public static long[]? IntsAttribute(NodeProto node, string name) =>
+        node.Attribute.FirstOrDefault(a => a.Name == name)?.Ints.ToArray();
 }

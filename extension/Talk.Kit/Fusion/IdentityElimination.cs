@@ -36,8 +36,7 @@ public sealed class IdentityElimination : IGraphPass
         };
         if (!copies)
             return false;
-        string x = node.Input[0], y = node.Output[0];
-        return !IsGraphOutput(graph, y) || (Producer(graph, x) is not null && !IsGraphOutput(graph, x));
+        return CanBypass(graph, node.Input[0], node.Output[0]);
     }
 
     public PassResult Apply(ModelProto model)
@@ -53,16 +52,8 @@ public sealed class IdentityElimination : IGraphPass
     private static void Rewrite(GraphProto graph, NodeProto node, List<PassChange> changes)
     {
         string x = node.Input[0], y = node.Output[0];
-        graph.Node.Remove(node);
-        if (IsGraphOutput(graph, y))
-        {
-            var producer = Producer(graph, x)!;
-            producer.Output[producer.Output.IndexOf(x)] = y;  // the graph output keeps its name
-            RenameReads(graph, x, y);
+        if (Bypass(graph, node, x, y) is { } producer)
             changes.Add(new(PassChangeKind.NodeRewritten, NameOf(producer), $"output '{x}' renamed to graph output '{y}'"));
-        }
-        else
-            RenameReads(graph, y, x);
         changes.Add(new(PassChangeKind.NodeRemoved, NameOf(node), $"{node.OpType}: readers of '{y}' now read its input"));
     }
 }

@@ -61,21 +61,4 @@ public sealed class MatMulAddToGemm : IGraphPass
         changes.Add(new(PassChangeKind.NodeRemoved, NameOf(matMul), $"fused into {gemm.Name}"));
         changes.Add(new(PassChangeKind.NodeRemoved, NameOf(add), $"fused into {gemm.Name}"));
     }
-
-    /// <summary>
-    /// Rank when the graph says it: a declared input or value_info, an op whose output is always a matrix, or the
-    /// input of an elementwise op that keeps the shape (Relu(A) has A's rank).
-    /// </summary>
-    private static int? RankOf(GraphProto graph, string tensor)
-    {
-        var declared = graph.Input.Concat(graph.ValueInfo).FirstOrDefault(v => v.Name == tensor);
-        if (declared?.Type?.TensorType?.Shape is { } shape)
-            return shape.Dim.Count;
-        return Producer(graph, tensor) switch
-        {
-            { OpType: "Flatten" or "Gemm", Domain: "" } => 2,
-            { OpType: "Relu" or "LeakyRelu" or "Sigmoid" or "Tanh" or "Identity" or "Dropout", Domain: "" } p => RankOf(graph, p.Input[0]),
-            _ => null,
-        };
-    }
 }

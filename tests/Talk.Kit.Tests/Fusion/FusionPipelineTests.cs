@@ -89,6 +89,37 @@ public sealed class FusionPipelineTests
     }
 
     [Fact]
+    public void TransposeRoundTrip_ThenMatMulBnRelu_BecomesOneFusedGemm()
+    {
+        // x → Transpose → Transpose (a round trip) → MatMul → BatchNorm1d → Relu: the shape pass exposes MatMul's rank-2
+        // input, Gemm-BN folding makes a Gemm, activation fusion takes the Relu.
+        var random = new Random(9);
+        var model = Model.FromBytes(new OnnxGraphBuilder("round-trip")
+            .Input("x", OnnxElementType.Float, -1, 4)
+            .Initializer("B", Uniform(random, 12), 4, 3)
+            .BatchNormParameters(random, "bn", 3)
+            .Node("Transpose", ["x"], ["t1"], Attrs(("perm", new long[] { 1, 0 })), "t1")
+            .Node("Transpose", ["t1"], ["t2"], Attrs(("perm", new long[] { 1, 0 })), "t2")
+            .Node("MatMul", ["t2", "B"], ["m"], name: "fc")
+            .Node("BatchNormalization", BatchNormInputs("m", "bn"), ["n"], name: "bn")
+            .Node("Relu", ["n"], ["y"], name: "relu")
+            .Output("y", OnnxElementType.Float, -1, 3).ToBytes(), "round-trip");
+
+        var (fused, report) = FusionPipeline.Default.Run(model);
+
+        Assert.Equal(["FusedGemm"], Ops(fused.ToProto()));
+        Assert.Equal(["simplify-reshape-transpose", "fold-gemm-bn", "fuse-activation"], report.Applications.Select(a => a.Pass));
+        Assert.True(report.EndToEnd!.Equivalent);
+    }
+
+    [Fact]
+    public void PassNames_ListTheDefaultPipelineInOrder()
+    {
+        Assert.Equal(["eliminate-identity", "fold-constants", "simplify-reshape-transpose", "fold-conv-bn", "fold-gemm-bn", "fold-bias",
+            "fuse-matmul-add", "fuse-activation", "eliminate-dead-nodes"], FusionStudy.PassNames);
+    }
+
+    [Fact]
     public void NothingToFuse_ReportsNoChange()
     {
         // x → Conv → Sigmoid → y: no BN, no bias Add, no Relu/Clip, nothing constant to fold.
