@@ -41,7 +41,7 @@ internal static class LayerCodec
     public static float[] Decode(long elementCount, int weightBits, int indexBits, int nonZeros, int entries, float[] centroids,
         ReadOnlyMemory<byte> weightTable, ReadOnlyMemory<byte> gapTable, ReadOnlyMemory<byte> weightStream, ReadOnlyMemory<byte> gapStream)
     {
-        if (entries > elementCount || nonZeros > entries)
+        if (nonZeros < 0 || entries < nonZeros || entries > elementCount)
             throw new InvalidDataException($"{entries} entries with {nonZeros} non-zeros cannot describe {elementCount} weights.");
         int filler = 1 << weightBits;
         var symbols = HuffmanCoder.Decode(weightTable, weightStream, entries, filler + 1);
