@@ -37,6 +37,25 @@ internal static partial class OptionParser
         return values;
     }
 
+    /// <summary>
+    /// A number within [min, max], or null when not given. With <paramref name="asPercent"/>, "0.5%" means 0.005 and a bare
+    /// number is taken as a fraction (0.005); otherwise the number is taken as written.
+    /// </summary>
+    public static double? Fraction(string? text, string option, double min, double max, bool asPercent, string example, List<string> errors)
+    {
+        if (text is null) return null;
+        string t = text.Trim();
+        bool percent = asPercent && t.EndsWith('%');
+        if (double.TryParse(percent ? t[..^1] : t, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+        {
+            if (percent) value /= 100;
+            if (value >= min && value <= max) return value;
+        }
+        string range = asPercent ? $"{min * 100:0.###}% to {max * 100:0.###}% (or a fraction such as 0.005)" : $"{min:0.####} to {max:0.####}";
+        errors.Add($"{option} must be from {range}, not '{text}'. Try: {example}");
+        return null;
+    }
+
     /// <summary>A workspace name: letters, digits, '-', '_' or '.', starting with a letter.</summary>
     public static string? Name(string? text, string option, string example, List<string> errors)
     {

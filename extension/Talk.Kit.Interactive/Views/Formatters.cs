@@ -25,6 +25,7 @@ internal static class Formatters
         // A dataset's JSON is its description, not its 47 MB of pixels.
         Add<Runtime.Profiling.ProfileReport>(ProfileViews.ToHtml, ProfileViews.ToText);
         Add<FuseReport>(FuseViews.ToHtml, FuseViews.ToText, FuseViews.Json);
+        Add<QuantizeReport>(QuantizeViews.ToHtml, QuantizeViews.ToText, QuantizeViews.Json);
         Add<Data.FashionMnistData>(DataViews.FashionHtml, DataViews.FashionText, d => new
         {
             d.Kind, d.Location, Train = d.Train.Count, Test = d.Test.Count, d.Train.ClassNames, TrainPerClass = d.Train.ClassCounts(),

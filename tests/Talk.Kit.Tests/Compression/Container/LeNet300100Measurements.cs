@@ -47,42 +47,4 @@ public class LeNet300100Measurements(ITestOutputHelper output)
         Assert.InRange(compressed.Report.CompressionRatio, 30, 60);
         Assert.True(compressed.Report.Stages.Huffman < compressed.Report.Stages.Shared);
     }
-
-    [Fact]
-    public void TrainedLeNet300100_FromTheKitCache_IfPresent()
-    {
-        string cache = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "talkkit", "models");
-        string? path = Directory.Exists(cache)
-            ? Directory.GetDirectories(cache, "lenet-300-100-*").Select(d => Path.Combine(d, "model.onnx")).FirstOrDefault(File.Exists)
-            : null;
-        if (path is null)
-        {
-            output.WriteLine($"No trained LeNet-300-100 in {cache}: nothing to measure (train one with the kit's zoo).");
-            return;
-        }
-        var trained = ModelLoader.Load(path); // read-only: Model never writes its source file
-        var proto = trained.ToProto();
-        var gemmWeights = proto.Graph.Node.Where(n => n.OpType is "Gemm" or "MatMul").Select(n => n.Input[1]).ToArray();
-        Assert.Equal(3, gemmWeights.Length);
-        for (int i = 0; i < 3; i++) // one-shot magnitude pruning to the paper's rates, no retraining
-        {
-            var t = proto.Graph.Initializer.First(x => x.Name == gemmWeights[i]);
-            var pruned = GemmNet.Pruned(trained.FloatInitializer(t.Name), Layers[i].Keep);
-            t.FloatData.Clear();
-            t.RawData = Google.Protobuf.ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(pruned.AsSpan()));
-        }
-        var prunedModel = trained.With(proto, LineageStep.Now("prune-magnitude", new Dictionary<string, string> { ["keep"] = "8%, 9%, 26%" }));
-
-        var compressed = DeepCompression.Compress(prunedModel, PaperSettings(gemmWeights));
-        output.WriteLine(compressed.Report.ToString());
-        output.WriteLine($"file {compressed.Bytes.Length:N0} B = {compressed.Bytes.Length / 1000.0:F1} KB; " +
-                         $"{compressed.Report.CompressionRatio:F1}× vs dense {trained.InitializerBytes:N0} B (onnx file {trained.SizeBytes:N0} B)");
-        Assert.InRange(compressed.Report.CompressionRatio, 25, 80);
-
-        var decoded = DeepCompression.Decompress(compressed.ToArray(), "lenet-300-100-dc");
-        if (DatasetLocator.FindFashionMnist().Chosen is null) return;
-        var test = FashionMnist.LoadTest();
-        foreach (var m in new[] { trained, prunedModel, decoded })
-            output.WriteLine($"{m.Name}: Fashion-MNIST test accuracy {Evaluator.Accuracy(m, test, threads: 1).Accuracy:P2}");
-    }
 }
