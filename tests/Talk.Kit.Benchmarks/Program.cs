@@ -8,6 +8,7 @@ Privacy.OptOutInThisProcess(); // before the first ONNX Runtime call
 var benchmarks = new Dictionary<string, Func<BenchmarkArguments, CancellationToken, Task>>(StringComparer.OrdinalIgnoreCase)
 {
     ["fusion"] = FusionBenchmark.RunAsync,
+    ["quantize"] = QuantizationBenchmark.RunAsync,
 };
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {
