@@ -41,8 +41,8 @@ internal static class QuantizationBenchmark
     {
         Console.WriteLine($"## {name}: {s.Method}");
         Console.WriteLine($"- size {s.Sizes.Fp32Bytes:N0} → {s.Sizes.QuantizedBytes:N0} B (×{s.Sizes.Ratio:0.00})");
-        if (s.Quality.Fp32Accuracy is { } a && s.Quality.QuantizedAccuracy is { } q)
-            Console.WriteLine($"- accuracy {a.Accuracy:P2} → {q.Accuracy:P2} (drop {s.Quality.AccuracyDrop * 100:0.00} points, {q.Images} test images)");
+        if (s.Quality.Fp32Accuracy is { } before && s.Quality.QuantizedAccuracy is { } after)
+            Console.WriteLine($"- accuracy {before.Accuracy:P2} → {after.Accuracy:P2} (drop {s.Quality.AccuracyDrop * 100:0.00} points, {after.Images} test images)");
         Console.WriteLine($"- agreement with fp32: top-1 {s.Quality.Agreement.Top1Agreement:P2}, cosine mean {s.Quality.Agreement.MeanCosine:0.0000}, min {s.Quality.Agreement.MinCosine:0.0000}");
         Console.WriteLine($"- ORT runs: {s.Kernels}");
         if (s.MixedPrecision is { } d) foreach (var step in d.Steps) Console.WriteLine($"- auto: {step}");
