@@ -17,10 +17,17 @@ namespace Talk.Kit.Training.Qat;
 /// <param name="Epochs">Loss and training accuracy (with fake quantization) per epoch.</param>
 public sealed record QatResult(Model Model, ActivationRanges Ranges, int WeightBits, bool PerChannel, QatOptions Options, IReadOnlyList<EpochResult> Epochs)
 {
+    /// <summary>
+    /// Top-1 accuracy of the fake-quantized net in TorchSharp on held-out images, when they were given: what the
+    /// quantized model should reach once the static quantizer has turned it into QDQ (ONNX Runtime then judges).
+    /// </summary>
+    public double? SimulatedAccuracy { get; init; }
+
     /// <summary>The weight grid, e.g. int4.</summary>
     public QuantType WeightType => QuantType.SignedBits(WeightBits);
 
     /// <summary>E.g. "lenet-5-qat4: 4-bit per-channel weights, 14 ranges (QAT …), 1 epoch".</summary>
     public override string ToString() =>
-        $"{Model.Name}: {WeightBits}-bit {(PerChannel ? "per-channel" : "per-tensor")} weights, {Ranges.Ranges.Count} ranges ({Ranges.Method}), {Epochs.Count} epoch(s)";
+        $"{Model.Name}: {WeightBits}-bit {(PerChannel ? "per-channel" : "per-tensor")} weights, {Ranges.Ranges.Count} ranges ({Ranges.Method}), {Epochs.Count} epoch(s)" +
+        (SimulatedAccuracy is { } a ? $", simulated accuracy {a:P2}" : "");
 }
