@@ -26,25 +26,19 @@ public sealed class QatRunTests(ITestOutputHelper output) : IDisposable
         var trained = TrainLeNet5();
         // 2-bit codes −2…1 with symmetric scales use only −1, 0, 1: ternary weights, where post-training quantization collapses.
         var options = new QatOptions(WeightBits: 2, Epochs: 1, BatchSize: 64, LearningRate: 1e-3, TrainImages: 1280, CalibrationImages: 500);
-        double fp32, ptq;
-        using (var net = Zoo.LoadNetwork(trained))
-        {
-            fp32 = TorchAccuracy.Of(net, held);
-            using var post = QuantizationAwareTraining.PostTraining(net, options, QatData.Subset.Train);
-            ptq = TorchAccuracy.Of(post, held);
-        }
+        var comparison = QatComparison.Measure(trained, QatData.Subset with { Test = held }, options);
+        var (fp32, ptq, qat) = (comparison.Fp32, comparison.Ptq, comparison.Qat);
+        output.WriteLine(comparison.ToString());
 
-        var result = QuantizationAwareTraining.Run(trained, QatData.Subset.Train, options, held);
-        double qat = result.SimulatedAccuracy!.Value;
-        output.WriteLine($"fp32 {fp32:P1}, 2-bit PTQ {ptq:P1}, 2-bit QAT (20 batches) {qat:P1}");
-
-        // Measured here: fp32 64.4%, PTQ 53.6%, QAT 62.4% (8.8 of the 10.8 points lost come back).
+        // Measured here: fp32 64.4%, PTQ 53.6%, QAT 62.4% after 20 batches (8.8 of the 10.8 points lost come back).
         Assert.True(fp32 - ptq >= 0.05, $"2-bit PTQ should lose accuracy ({fp32:P1} → {ptq:P1}), else this test shows nothing");
         Assert.True(qat - ptq >= 0.5 * (fp32 - ptq), $"QAT {qat:P1} should win back at least half of what PTQ lost ({fp32:P1} → {ptq:P1})");
+        Assert.Equal(qat, comparison.Result.SimulatedAccuracy);
+        Assert.StartsWith("lenet-5, 2-bit per-channel weights, uint8 activations: fp32 ", comparison.ToString());
     }
 
     [Fact]
-    public void Run_ExportsAFloatModelWithoutBatchNorm_RangesForItsValues_AndItsLineage()
+    public void Run_ExportsTheFineTunedFloatModel_WithRangesForItsValues_AndItsLineage()
     {
         var trained = TrainLeNet5();
         var options = new QatOptions(WeightBits: 4, Epochs: 1, BatchSize: 64, TrainImages: 256, CalibrationImages: 128);
