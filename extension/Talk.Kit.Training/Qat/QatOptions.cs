@@ -7,7 +7,8 @@ namespace Talk.Kit.Training.Qat;
 /// <param name="PerChannel">One weight scale per output channel (the quantizer's PerChannel), else per tensor.</param>
 /// <param name="Epochs">Passes over the training images.</param>
 /// <param name="BatchSize">Images per step.</param>
-/// <param name="LearningRate">Adam's step: fine-tuning wants ~10× less than training from scratch.</param>
+/// <param name="LearningRate">Adam's step: fine-tuning wants ~10× less than training from scratch; at 2–3 bits the weights
+/// must move further from the float optimum, and 1e-3 worked better (lenet-5, 2 bits, 10k images: 83.8% vs 74.6% at 1e-4).</param>
 /// <param name="Seed">Shuffling seed.</param>
 /// <param name="TrainImages">Use only the first N training images; null = all.</param>
 /// <param name="CalibrationImages">Training images whose min/max start the activation ranges.</param>
