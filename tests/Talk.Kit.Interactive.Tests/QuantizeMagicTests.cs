@@ -51,7 +51,10 @@ public sealed class QuantizeMagicTests
 
     [Theory]
     [InlineData("#!quantize", "#!quantize needs the name of a loaded model.")]
-    [InlineData("#!quantize net --method int4", "--method takes static, dynamic or fp16, not 'int4'.")]
+    [InlineData("#!quantize net --method int4", "--method takes static, dynamic, fp16 or qat, not 'int4'.")]
+    [InlineData("#!quantize net --method qat --bits 4", "QAT fine-tunes the TorchSharp network behind 'net'")]
+    [InlineData("#!quantize net --method qat --calibration entropy", "QAT tracks its activation ranges while training")]
+    [InlineData("#!quantize net --epochs 2", "--epochs and --train-images apply to --method qat only.")]
     [InlineData("#!quantize net --calibration kl", "--calibration takes minmax, percentile or entropy, not 'kl'.")]
     [InlineData("#!quantize net --max-accuracy-drop 150%", "--max-accuracy-drop must be from 0% to 99.9%")]
     [InlineData("#!quantize net --per-channel --per-tensor", "Choose --per-channel or --per-tensor, not both.")]

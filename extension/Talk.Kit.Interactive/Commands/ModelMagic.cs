@@ -98,6 +98,9 @@ public sealed class ModelMagic : IMagicCommand
         Show(context, report);
     }
 
+    /// <summary>Where a workspace model's zoo origin (its TorchSharp network, for QAT and pruning) is kept in <see cref="Kit.Results"/>.</summary>
+    internal static string TrainedNetworkKey(string modelName) => $"zoo-model:{modelName}";
+
     private static async Task LoadAsync(ModelLoadCommand command, KernelInvocationContext context)
     {
         string source = command.Source!;
@@ -109,6 +112,7 @@ public sealed class ModelMagic : IMagicCommand
             progress.Done(zm.FromCache ? "ready" : "trained, exported, verified and cached");
             string name = command.As ?? zm.Entry.Name;
             Kit.Models[name] = zm.Model;
+            Kit.Results[TrainedNetworkKey(name)] = zm;
             report = new LoadReport(ModelCard.Of(name, zm.Model), zm.Entry.Recipe is null ? "pretrained, from its NuGet package" : zm.FromCache ? $"from the cache ({zm.CacheFolder})" : "trained now, then cached", zm.Training);
         }
         else if (File.Exists(source))
@@ -145,6 +149,7 @@ public sealed class ModelMagic : IMagicCommand
             var test = Evaluator.Accuracy(zm.Model, data.Test, cancellationToken: context.CancellationToken);
             string name = command.As ?? entry.Name;
             Kit.Models[name] = zm.Model;
+            Kit.Results[TrainedNetworkKey(name)] = zm;
             return new TrainReport(ModelCard.Of(name, zm.Model), zm.Training!, zm.FromCache, zm.Export, test, zm.CacheFolder);
         }, context.CancellationToken);
         progress.Done(report.FromCache ? "found in the cache: no training needed" : $"done in {report.Training.Seconds:0} s");

@@ -55,6 +55,19 @@ public sealed record QuantizationStudy(
         return Measure(fp32, made, data, request, progress, cancellationToken);
     }
 
+    /// <summary>
+    /// Measures a quantized model made elsewhere (quantization-aware training, in Talk.Kit.Training) exactly as
+    /// <see cref="Run"/> measures its own: against <paramref name="reference"/>, the fp32 model it was made from.
+    /// </summary>
+    public static QuantizationStudy Of(Model original, Model reference, QuantizationResult result, string method, ActivationRanges? ranges,
+        QuantizationData data, QuantizationRequest? request = null, IProgress<QuantizationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        request ??= new QuantizationRequest();
+        request.Validate();
+        return Measure(original, new Made(reference, result.Model, method, result, ranges, null), data, request, progress, cancellationToken);
+    }
+
     /// <summary>What the quantization step made, before it is measured.</summary>
     internal sealed record Made(Model Reference, Model Quantized, string Method, QuantizationResult? Result, ActivationRanges? Ranges, MixedPrecisionDecision? Decision);
 
