@@ -19,7 +19,7 @@ internal static class FusionBenchmark
             var fused = FusionPipeline.Default.Run(model);
             foreach (int batch in args.BatchesOr(1))
             {
-                var comparison = FusionComparison.Measure(model, fused.Model, batch, threads: null, args.Runs, new ConsoleProgress($"{name} b{batch}"), cancellationToken);
+                var comparison = FusionComparison.Measure(model, fused.Model, batch, args.Threads, args.Runs, new ConsoleProgress($"{name} b{batch}"), cancellationToken);
                 Print(name, batch, fused, comparison);
                 Save($"fusion-{name}-b{batch}.json", new { model = name, batch, fused.Report.EndToEnd, comparison });
             }
@@ -30,8 +30,8 @@ internal static class FusionBenchmark
     private static void Print(string name, int batch, FusionResult fused, FusionComparison c)
     {
         var e = fused.Report.EndToEnd;
-        Console.WriteLine($"## {name}, batch {batch}: {fused.Report.NodesBefore} → {fused.Report.NodesAfter} nodes; " +
-            (e is null ? "nothing fused" : $"max |Δ| {e.MaxAbsDiff:0.##e+0}, max relative {e.MaxRelDiff:0.##e+0} (tolerance {e.Tolerance})"));
+        Console.WriteLine($"## {name}, batch {batch}, {c.Latency.Variants[0].Threads} thread(s): {fused.Report.NodesBefore} → {fused.Report.NodesAfter} nodes; " +
+            (e is null ? "nothing fused" : $"max |Δ| {e.MaxAbsDiff:0.##e+0} = {e.MaxDiffOverScale:0.##e+0} of the largest output (goal ≤ 1e-4); element-wise max relative {e.MaxRelDiff:0.##e+0}, tolerance {e.Tolerance}"));
         foreach (var m in c.Matches) Console.WriteLine($"- {m}");
         Console.WriteLine("| variant | median ms | p10–p90 ms | × original off |");
         Console.WriteLine("|---|---|---|---|");

@@ -12,7 +12,7 @@ var benchmarks = new Dictionary<string, Func<BenchmarkArguments, CancellationTok
 };
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {
-    Console.Error.WriteLine($"Usage: Talk.Kit.Benchmarks <{string.Join("|", benchmarks.Keys)}> [--models a,b] [--runs N] [--batch N]");
+    Console.Error.WriteLine($"Usage: Talk.Kit.Benchmarks <{string.Join("|", benchmarks.Keys)}> [--models a,b] [--runs N] [--batch N] [--threads N]");
     return 2;
 }
 using var cancel = new CancellationTokenSource();

@@ -23,6 +23,7 @@ internal static class QuantizationBenchmark
             {
                 AutoKeepFp32 = name == "lenet-5",
                 Runs = args.Runs,
+                Threads = args.Threads,
                 Batches = args.BatchesOr(1, 64),
                 EvaluationImages = imageNet ? 500 : 10_000,
             };

@@ -27,7 +27,12 @@ public sealed record EquivalenceInput(string Name, float[] Data, long[] Shape);
 /// <param name="MaxAbsDiff">max |a − b|.</param>
 /// <param name="MaxRelDiff">max |a − b| / max(|a|, 1e-6): the 1e-6 keeps exact zeros from dividing by zero.</param>
 /// <param name="Within">Every element within the tolerance.</param>
-public sealed record OutputComparison(string Output, double MaxAbsDiff, double MaxRelDiff, bool Within);
+/// <param name="MaxAbsBefore">max |a|: the output's scale.</param>
+public sealed record OutputComparison(string Output, double MaxAbsDiff, double MaxRelDiff, bool Within, double MaxAbsBefore = 0)
+{
+    /// <summary>max |a − b| / max |a|: the error relative to the output's scale (element-wise relative error blows up near zero).</summary>
+    public double MaxDiffOverScale => MaxAbsBefore > 0 ? MaxAbsDiff / MaxAbsBefore : MaxAbsDiff;
+}
 
 /// <summary>The verdict for one pass application: every output, every input set.</summary>
 /// <param name="Pass">What was checked (a pass name, or "fuse" for the whole pipeline).</param>
@@ -41,6 +46,7 @@ public sealed record EquivalenceResult(string Pass, IReadOnlyList<OutputComparis
     public bool Equivalent => Outputs.All(o => o.Within);
     public double MaxAbsDiff => Outputs.Count == 0 ? 0 : Outputs.Max(o => o.MaxAbsDiff);
     public double MaxRelDiff => Outputs.Count == 0 ? 0 : Outputs.Max(o => o.MaxRelDiff);
+    public double MaxDiffOverScale => Outputs.Count == 0 ? 0 : Outputs.Max(o => o.MaxDiffOverScale);
 }
 
 /// <summary>
@@ -125,7 +131,7 @@ public static class EquivalenceCheck
     /// <summary>Running maxima of one output's differences.</summary>
     private sealed class Diff
     {
-        private double maxAbs, maxRel;
+        private double maxAbs, maxRel, scale;
         private bool within = true;
         public bool Missing { get; set; }
 
@@ -142,6 +148,7 @@ public static class EquivalenceCheck
                 double d = a[i].Equals(b[i]) ? 0 : Math.Abs(a[i] - b[i]); // Equals: NaN = NaN and ∞ = ∞ count as agreement
                 if (double.IsNaN(d)) d = double.PositiveInfinity;
                 maxAbs = Math.Max(maxAbs, d);
+                if (double.IsFinite(a[i])) scale = Math.Max(scale, Math.Abs(a[i]));
                 maxRel = Math.Max(maxRel, d / Math.Max(Math.Abs(a[i]), 1e-6));
                 within &= d == 0 || tolerance.Allows(a[i], b[i]);
             }
@@ -149,7 +156,7 @@ public static class EquivalenceCheck
 
         public OutputComparison Result(string name) => Missing
             ? new OutputComparison(name, double.PositiveInfinity, double.PositiveInfinity, false)
-            : new OutputComparison(name, maxAbs, maxRel, within);
+            : new OutputComparison(name, maxAbs, maxRel, within, scale);
 
         private static double[] AsDoubles(OrtValue value) => value.GetTensorTypeAndShape().ElementDataType switch
         {

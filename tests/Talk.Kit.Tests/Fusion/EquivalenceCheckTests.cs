@@ -47,6 +47,16 @@ public sealed class EquivalenceCheckTests
         Assert.True(result.Equivalent);
         Assert.Equal(0, result.MaxAbsDiff);
         Assert.Equal("y", result.Outputs.Single().Output);
+        Assert.True(result.Outputs.Single().MaxAbsBefore > 0);
+        Assert.Equal(0, result.MaxDiffOverScale);
+    }
+
+    [Fact]
+    public void MaxDiffOverScale_IsTheLargestDifferenceOverTheLargestOutput()
+    {
+        var comparison = new OutputComparison("y", MaxAbsDiff: 3e-5, MaxRelDiff: 1e-3, Within: true, MaxAbsBefore: 12);
+
+        Assert.Equal(2.5e-6, comparison.MaxDiffOverScale, 12);
     }
 
     [Fact]
