@@ -32,6 +32,8 @@ public static class OrtOptimizer
             using (var options = Ort.CreateSessionOptions(threads: 1, level))
             {
                 options.OptimizedModelFilePath = path;
+                // ORT warns on every ALL-level save that NCHWc graphs are machine-specific; the summary above says so once.
+                options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
                 using var session = new InferenceSession(model.ToArray(), options); // writes the optimized graph
             }
             string name = $"{model.Name}-ort-{LevelName(level)}";
