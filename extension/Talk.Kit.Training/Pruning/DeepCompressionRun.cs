@@ -17,6 +17,12 @@ namespace Talk.Kit.Training.Pruning;
 /// 3. export to ONNX and encode the file (relative index, Huffman) with the same bits per layer;
 /// 4. decode the file and evaluate it in ONNX Runtime. Every stage's accuracy comes from the kit's one evaluator.
 /// </summary>
+/// <remarks>
+/// Measured here (full Fashion-MNIST, default recipes, 2 cores): lenet-300-100 1,066,440 B → 26,466 B (40.3×), test
+/// accuracy 88.57% dense → 89.25% decoded from the file, 124 s; lenet-5 246,824 B → 12,080 B (20.4×), 89.50% → 89.53%,
+/// 519 s. The kit's LeNet-5 is not the paper's (61,706 parameters, not 431,080): its graph and biases (3.4 KB, stored raw)
+/// and conv2's 256-entry codebook (1 KB for 288 weights) are fixed costs that the paper's 39× does not carry.
+/// </remarks>
 /// <example><code>
 /// var run = DeepCompressionRun.Run(Zoo.Get("lenet-300-100"), FashionMnist.Load());
 /// Console.WriteLine(run);   // sizes, ratio, accuracy after every stage
