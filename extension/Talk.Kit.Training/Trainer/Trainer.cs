@@ -14,8 +14,11 @@ namespace Talk.Kit.Training;
 public static class Trainer
 {
     /// <summary>Trains <paramref name="net"/> in place. Cancellation stops at the next batch and throws <see cref="OperationCanceledException"/>.</summary>
+    /// <param name="afterStep">Called after every optimizer step with the 1-based step number over all epochs, while the
+    /// step's gradients are still on the parameters (zeroed only before the next step). Pruning re-applies its masks here,
+    /// centroid fine-tuning moves its shared weights. It is not part of the options: it does not change the cache key.</param>
     public static IReadOnlyList<EpochResult> Train(nn.Module<Tensor, Tensor> net, LabelledImages train, TrainingOptions options,
-        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, Action<int>? afterStep = null)
     {
         options.Validate();
         TorchNativeFix.Apply();
@@ -27,6 +30,7 @@ public static class Trainer
         var pixels = new float[options.BatchSize * train.Rows * train.Cols];
         var labels = new long[options.BatchSize];
         var epochs = new List<EpochResult>();
+        int step = 0;
 
         using var optimizer = optim.Adam(net.parameters(), options.LearningRate);
         net.train();
@@ -49,6 +53,7 @@ public static class Trainer
                 var loss = nn.functional.cross_entropy(logits, y);
                 loss.backward();
                 optimizer.step();
+                afterStep?.Invoke(++step);
                 lossSum += loss.item<float>() * n;
                 correct += logits.argmax(1).eq(y).sum().item<long>();
                 seen += n;

@@ -1,0 +1,61 @@
+using Talk.Kit.Compression.Container;
+
+namespace Talk.Kit.Training.Pruning;
+
+/// <summary>The recipe of a Deep Compression run.</summary>
+/// <param name="Sparsity">Target fraction pruned per layer (module path → sparsity).</param>
+/// <param name="Pruning">Fine-tuning with masks (and the AGP schedule).</param>
+/// <param name="Sharing">Centroid fine-tuning after weight sharing.</param>
+/// <param name="Bits">Weight-sharing bits per layer; null: the paper's 8 (conv) / 5 (fc) for every pruned layer of at least
+/// <see cref="CompressionSettings.DefaultMinElements"/> weights (smaller ones stay pruned fp32, as the file stores them raw).</param>
+public sealed record DeepCompressionRunOptions(IReadOnlyDictionary<string, double> Sparsity, PruningOptions Pruning, TrainingOptions Sharing,
+    IReadOnlyDictionary<string, int>? Bits = null)
+{
+    /// <summary>Fine-tuning with masks: 4 epochs, Adam 1e-3, AGP over the first 60%.</summary>
+    public static PruningOptions DefaultPruning { get; } = new(new TrainingOptions(Epochs: 4, BatchSize: 128, LearningRate: 1e-3), AgpSteps: 10, AgpEnd: 0.6);
+
+    /// <summary>Centroid fine-tuning: 2 epochs, Adam 1e-4 (centroids and biases).</summary>
+    public static TrainingOptions DefaultSharing { get; } = new(Epochs: 2, BatchSize: 128, LearningRate: 1e-4);
+
+    /// <summary>
+    /// Han et al. 2016, Table 2: LeNet-300-100 keeps 8% / 9% / 26% of ip1 / ip2 / ip3.
+    /// </summary>
+    public static DeepCompressionRunOptions LeNet300100 { get; } = new(
+        new Dictionary<string, double> { ["fc1"] = 0.92, ["fc2"] = 0.91, ["fc3"] = 0.74 }, DefaultPruning, DefaultSharing);
+
+    /// <summary>
+    /// Han et al. 2016, Table 3: LeNet-5 keeps 66% / 12% / 8% / 19% of conv1 / conv2 / ip1 / ip2. The kit's LeNet-5 has a
+    /// third fc layer (120→84, between the paper's ip1 and its classifier): it gets the classifier's 19%.
+    /// </summary>
+    public static DeepCompressionRunOptions LeNet5 { get; } = new(
+        new Dictionary<string, double>
+        {
+            ["features.conv1"] = 0.34, ["features.conv2"] = 0.88,
+            ["classifier.fc1"] = 0.92, ["classifier.fc2"] = 0.81, ["classifier.fc3"] = 0.81,
+        }, DefaultPruning, DefaultSharing);
+
+    /// <summary>The paper's recipe for a zoo name: "lenet-300-100" or "lenet-5".</summary>
+    public static DeepCompressionRunOptions For(string network) => network.ToLowerInvariant() switch
+    {
+        "lenet-300-100" => LeNet300100,
+        "lenet-5" => LeNet5,
+        _ => throw new ArgumentException($"No Deep Compression recipe for '{network}'; there are recipes for lenet-300-100 and lenet-5 (or pass your own options).", nameof(network)),
+    };
+
+    /// <summary>Throws a readable error for nonsense values.</summary>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Sparsity);
+        if (Sparsity.Count == 0) throw new ArgumentException("Name at least one layer to prune, e.g. { [\"fc1\"] = 0.92 }.", nameof(Sparsity));
+        foreach (var s in Sparsity.Values) MagnitudeCriterion.CheckSparsity(s);
+        ArgumentNullException.ThrowIfNull(Pruning);
+        Pruning.Validate();
+        ArgumentNullException.ThrowIfNull(Sharing);
+        Sharing.Validate();
+        if (Bits?.Values.FirstOrDefault(b => b is < 1 or > 16) is int bad and not 0)
+            throw new ArgumentOutOfRangeException(nameof(Bits), bad, "Weight-sharing bits are 1 to 16 (the paper: 8 conv, 5 fc).");
+    }
+}
+
+/// <summary>Where a run is: the stage, and the trainer's progress while it fine-tunes.</summary>
+public sealed record DeepCompressionProgress(string Stage, TrainingProgress? Training);
