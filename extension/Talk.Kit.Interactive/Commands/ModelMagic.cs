@@ -173,7 +173,7 @@ public sealed class ModelMagic : IMagicCommand
         Show(context, report);
     }
 
-    private static IProgress<TrainingProgress> TrainingProgress(ProgressView view) => view.For<TrainingProgress>(p => (
+    internal static IProgress<TrainingProgress> TrainingProgress(ProgressView view) => view.For<TrainingProgress>(p => (
         string.Create(CultureInfo.InvariantCulture, $"epoch {p.Epoch}/{p.Epochs}, batch {p.Batch}/{p.Batches}, loss {p.Loss:0.000}, accuracy {p.Accuracy:P1}, {p.ImagesPerSecond:0} images/s"),
         ((p.Epoch - 1) + (double)p.Batch / p.Batches) / p.Epochs));
 

@@ -55,7 +55,8 @@ public sealed class QuantizeMagic : IMagicCommand
         var model = Kit.Workspace.Model(command.Name!);
         var progress = new ProgressView(context, $"Quantizing {command.Name}");
         var sink = progress.For<QuantizationProgress>(p => (p.ToString(), p.Total == 0 ? 0 : (double)p.Done / p.Total));
-        var qat = command.Qat ? TrainedNetwork(command.Name!, model) : null;
+        var qat = command.Qat ? TrainedNetworks.Of(command.Name!, model, $"QAT fine-tunes the TorchSharp network behind '{command.Name}'",
+            $"#!quantize {command.Name} --method qat --bits 4") : null;
         var study = await Task.Run(() =>
         {
             bool imageNet = model.Inputs[0].Dims is { Count: 4 } d && d[1].Value == 3;
@@ -69,13 +70,6 @@ public sealed class QuantizeMagic : IMagicCommand
         Kit.Models[name] = study.Quantized;
         context.Display(new QuantizeReport(command.Name!, name, study), Formatters.ReportMimeTypes);
     }
-
-    /// <summary>The TorchSharp network a workspace model came from (kept by #!model load/train), which QAT fine-tunes.</summary>
-    private static ZooModel TrainedNetwork(string name, Talk.Kit.Models.Model model) =>
-        Kit.Results.TryGetValue(ModelMagic.TrainedNetworkKey(name), out var value) && value is ZooModel zm && zm.Model.Fingerprint == model.Fingerprint && zm.Entry.Recipe is not null
-            ? zm
-            : throw new ArgumentException($"QAT fine-tunes the TorchSharp network behind '{name}', and the kit has none for it: quantization-aware training needs a zoo " +
-                $"network trained here (lenet-5, lenet-300-100 or vgg-bn). Try: #!model load lenet-5 --as lenet, then #!quantize lenet --method qat --bits 4");
 }
 
 /// <summary>The options of <c>#!quantize</c>, bound as text and parsed with the kit's own messages.</summary>

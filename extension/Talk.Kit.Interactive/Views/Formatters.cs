@@ -26,6 +26,8 @@ internal static class Formatters
         Add<Runtime.Profiling.ProfileReport>(ProfileViews.ToHtml, ProfileViews.ToText);
         Add<FuseReport>(FuseViews.ToHtml, FuseViews.ToText, FuseViews.Json);
         Add<QuantizeReport>(QuantizeViews.ToHtml, QuantizeViews.ToText, QuantizeViews.Json);
+        Add<SensitivityMagicReport>(PruneViews.SensitivityHtml, PruneViews.SensitivityText, PruneViews.SensitivityJson);
+        Add<PruneReport>(PruneViews.PruneHtml, PruneViews.PruneText, PruneViews.PruneJson);
         Add<Data.FashionMnistData>(DataViews.FashionHtml, DataViews.FashionText, d => new
         {
             d.Kind, d.Location, Train = d.Train.Count, Test = d.Test.Count, d.Train.ClassNames, TrainPerClass = d.Train.ClassCounts(),

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Talk.Kit.Models;
+using Talk.Kit.Runtime;
+using static Talk.Kit.Interactive.Tests.KernelHarness;
+
+namespace Talk.Kit.Interactive.Tests;
+
+/// <summary>#!sensitivity and #!prune in a real kernel: bad input on a plain ONNX model, the happy paths on a briefly trained lenet-5.</summary>
+public sealed class PruneMagicTests
+{
+    // A tiny trained network: one epoch on 1,000 images is enough to have something to prune (cached after the first test).
+    private const string Train = "#!model train lenet-5 --epochs 1 --train-images 1000 --as lenet";
+
+    /// <summary>An ONNX model with no TorchSharp network behind it: Flatten → Gemm.</summary>
+    private static Model PlainOnnx()
+    {
+        var random = new Random(3);
+        var bytes = new OnnxGraphBuilder("plain", opset: 13).Input("x", OnnxElementType.Float, -1, 1, 28, 28)
+            .Node("Flatten", ["x"], ["f"], name: "flatten")
+            .Initializer("W", Enumerable.Range(0, 10 * 784).Select(_ => (float)random.NextDouble() - 0.5f).ToArray(), 10, 784)
+            .Node("Gemm", ["f", "W"], ["y"], new Dictionary<string, object> { ["transB"] = 1L }, name: "fc")
+            .Output("y", OnnxElementType.Float, -1, 10).ToBytes();
+        return ModelLoader.Load(bytes, "plain");
+    }
+
+    [Theory]
+    [InlineData("#!prune", "#!prune needs the name of a zoo model trained here.")]
+    [InlineData("#!prune net", "#!prune needs --sparsity")]
+    [InlineData("#!prune net --sparsity 0", "--sparsity must be above 0% and at most 99%")]
+    [InlineData("#!prune net --sparsity 100%", "--sparsity must be above 0% and at most 99%")]
+    [InlineData("#!prune net --sparsity lots", "--sparsity must be above 0% and at most 99%")]
+    [InlineData("#!prune net --sparsity 50% --structured filters", "--structured takes channels (whole conv filters), not 'filters'.")]
+    [InlineData("#!prune net --sparsity 90% --fine-tune-epochs 0", "--fine-tune-epochs must be a whole number from 1 to 100")]
+    [InlineData("#!prune net --sparsity 90%", "#!prune fine-tunes the TorchSharp network behind 'net', and the kit has none for it")]
+    [InlineData("#!prune nosuch --sparsity 90%", "No model named 'nosuch' in the workspace.")]
+    [InlineData("#!sensitivity", "#!sensitivity needs the name of a zoo model trained here.")]
+    [InlineData("#!sensitivity net --sparsities 0,150%", "--sparsities must be from 0% to 99%")]
+    [InlineData("#!sensitivity net --images 5", "--images must be a whole number from 10 to 10000")]
+    [InlineData("#!sensitivity net", "#!sensitivity prunes the TorchSharp network behind 'net', and the kit has none for it")]
+    public async Task PruneMagic_BadInput_GetsTheKitsOwnMessage_AndTheKernelKeepsWorking(string cell, string message)
+    {
+        using var k = await StartAsync();
+        Kit.Models["net"] = PlainOnnx();
+        Assert.Contains(message, Failure(await k.RunAsync(cell)));
+        Assert.Equal(2, ReturnValue(await k.RunAsync("1 + 1")));
+    }
+
+    [Fact]
+    public async Task PruneMagic_Sensitivity_GivesOneCurvePerLayer()
+    {
+        using var k = await StartAsync();
+        Assert.Null(Failure(await k.RunAsync(Train)));
+        var events = await k.RunAsync("#!sensitivity lenet --sparsities 0,50%,90% --images 200");
+        Assert.Null(Failure(events));
+
+        using var json = JsonDocument.Parse(Formatted(events, "application/json")!);
+        var root = json.RootElement;
+        var layers = root.GetProperty("layers");
+        var ops = Kit.Models["lenet"].OpTypeCounts;
+        Assert.Equal(ops.GetValueOrDefault("Conv") + ops.GetValueOrDefault("Gemm"), layers.GetArrayLength()); // every conv and linear
+        Assert.All(layers.EnumerateArray(), l => Assert.Equal(3, l.GetProperty("points").GetArrayLength()));
+        Assert.Equal(layers.GetArrayLength(), root.GetProperty("safeSparsity").GetArrayLength());
+        Assert.Equal(200, root.GetProperty("images").GetInt32());
+        Assert.InRange(root.GetProperty("denseAccuracy").GetDouble(), 0.3, 1); // trained: far above chance (10%)
+        Assert.Equal(1, Formatted(events, "text/html")!.Split("class=\"talkkit-chart\"").Length - 1);
+        Assert.Contains("within 1 point", Formatted(events, "text/plain"));
+    }
+
+    [Fact]
+    public async Task PruneMagic_Unstructured_ReachesTheSparsity_AndKeepsTheShapes()
+    {
+        using var k = await StartAsync();
+        Assert.Null(Failure(await k.RunAsync(Train)));
+        var events = await k.RunAsync("#!prune lenet --sparsity 90% --fine-tune-epochs 1 --train-images 500 --images 200 --runs 3 --as lenet-sparse");
+        Assert.Null(Failure(events));
+
+        using var json = JsonDocument.Parse(Formatted(events, "application/json")!);
+        var root = json.RootElement;
+        Assert.InRange(root.GetProperty("totalSparsity").GetDouble(), 0.89, 0.91);
+        var (before, after) = (root.GetProperty("before"), root.GetProperty("after"));
+        Assert.Equal(before.GetProperty("parameters").GetInt64(), after.GetProperty("parameters").GetInt64());
+        Assert.True(after.GetProperty("nonZeros").GetInt64() < before.GetProperty("nonZeros").GetInt64() / 5);
+        Assert.True(after.GetProperty("compressedBytes").GetInt64() < before.GetProperty("compressedBytes").GetInt64());
+        Assert.Equal(200, after.GetProperty("accuracy").GetProperty("images").GetInt32());
+        AssertLatencyMeasured(root);
+        Assert.Contains("prune", Kit.Models["lenet-sparse"].Lineage.ToString());
+    }
+
+    [Fact]
+    public async Task PruneMagic_Structured_RemovesFilters_AndMakesASmallerModel()
+    {
+        using var k = await StartAsync();
+        Assert.Null(Failure(await k.RunAsync(Train)));
+        var events = await k.RunAsync("#!prune lenet --sparsity 50% --structured channels --fine-tune-epochs 1 --train-images 500 --images 200 --runs 3 --as lenet-slim");
+        Assert.Null(Failure(events));
+
+        using var json = JsonDocument.Parse(Formatted(events, "application/json")!);
+        var root = json.RootElement;
+        Assert.True(root.GetProperty("structured").GetBoolean());
+        Assert.True(root.GetProperty("after").GetProperty("parameters").GetInt64() < root.GetProperty("before").GetProperty("parameters").GetInt64());
+        Assert.True(root.GetProperty("after").GetProperty("fileBytes").GetInt64() < root.GetProperty("before").GetProperty("fileBytes").GetInt64());
+        foreach (var conv in root.GetProperty("channels").EnumerateObject())
+            Assert.Equal((conv.Value.GetProperty("before").GetInt64() + 1) / 2, conv.Value.GetProperty("after").GetInt64()); // half, rounded
+        AssertLatencyMeasured(root);
+        Assert.True(Kit.Models["lenet-slim"].SizeBytes < Kit.Models["lenet"].SizeBytes);
+    }
+
+    /// <summary>Timings exist (their values depend on the machine: no claims about them here).</summary>
+    private static void AssertLatencyMeasured(JsonElement root)
+    {
+        var variants = root.GetProperty("latency").GetProperty("variants");
+        Assert.Equal(2, variants.GetArrayLength());
+        Assert.All(variants.EnumerateArray(), v => Assert.True(v.GetProperty("timing").GetProperty("latency").GetProperty("median").GetDouble() > 0));
+        Assert.True(root.GetProperty("latencyRatio").GetDouble() > 0);
+    }
+}
