@@ -2,6 +2,7 @@ using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Directives;
 using Talk.Kit.Data;
+using Talk.Kit.Training.Pruning;
 using Talk.Kit.Interactive.Views;
 
 namespace Talk.Kit.Interactive.Commands;
@@ -45,7 +46,7 @@ public sealed class PruneMagic : IMagicCommand
         string name = command.As ?? $"{original}-{(request.Structured ? "slim" : "pruned")}";
         var zoo = TrainedNetworks.Of(original, Kit.Workspace.Model(original), $"#!prune fine-tunes the TorchSharp network behind '{original}'", $"#!prune {original} --sparsity 90%");
         var progress = new ProgressView(context, $"Pruning {original}");
-        var report = await Task.Run(() => PruneRun.Run(original, name, zoo, request, FashionMnist.Load(), ModelMagic.TrainingProgress(progress),
+        var report = await Task.Run(() => PruningStudy.Run(original, name, zoo, request, FashionMnist.Load(), ModelMagic.TrainingProgress(progress),
             text => progress.Report(text, 1, force: true), context.CancellationToken), context.CancellationToken);
         progress.Done($"{Format.Count(report.Before.NonZeros)} → {Format.Count(report.After.NonZeros)} non-zero parameters");
         Kit.Models[name] = report.PrunedModel;

@@ -1,4 +1,5 @@
 using Microsoft.DotNet.Interactive.Formatting;
+using Talk.Kit.Training.Pruning;
 
 namespace Talk.Kit.Interactive.Views;
 

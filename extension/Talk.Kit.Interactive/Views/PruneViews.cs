@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Plotly.NET;
+using Talk.Kit.Training.Pruning;
 using static Talk.Kit.Interactive.Views.Html;
 
 namespace Talk.Kit.Interactive.Views;

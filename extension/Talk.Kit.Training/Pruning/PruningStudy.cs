@@ -5,20 +5,19 @@ using Talk.Kit.Runtime;
 using Talk.Kit.Runtime.Benchmarking;
 using Talk.Kit.Training;
 using Talk.Kit.Training.Export;
-using Talk.Kit.Training.Pruning;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Talk.Kit.Interactive.Commands;
+namespace Talk.Kit.Training.Pruning;
 
 /// <summary>What <c>#!prune</c> was asked to do, parsed.</summary>
-internal sealed record PruneRequest(double Sparsity, bool Structured, int FineTuneEpochs, int? TrainImages, int? Images, int Runs, int Batch);
+public sealed record PruneRequest(double Sparsity, bool Structured, int FineTuneEpochs, int? TrainImages, int? Images, int Runs, int Batch);
 
 /// <summary>
-/// The pipeline behind <c>#!prune</c>, on the pruning engine: prune the zoo network, fine-tune it, export it, then
-/// judge the result beside the original with the kit's one evaluator and one benchmark harness.
+/// Prune a zoo network (unstructured by magnitude, or whole filters by L1 norm), fine-tune it, export it, then judge
+/// the result beside the original with the kit's one evaluator and one benchmark harness (what <c>#!prune</c> shows).
 /// </summary>
-internal static class PruneRun
+public static class PruningStudy
 {
     /// <summary>Fewer optimizer steps than this: one-shot pruning then fine-tuning, instead of the gradual schedule.</summary>
     private const int MinAgpSteps = 100;
@@ -109,5 +108,5 @@ internal static class PruneRun
         return buffer.Length;
     }
 
-    private static string Format(double fraction) => Views.Format.Percent(fraction, 0);
+    private static string Format(double fraction) => (fraction * 100).ToString("0", System.Globalization.CultureInfo.InvariantCulture) + "%";
 }
