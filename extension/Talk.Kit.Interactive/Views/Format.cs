@@ -28,4 +28,7 @@ internal static class Format
     public static string Percent(double fraction, int decimals = 1) => (fraction * 100).ToString("F" + decimals, inv) + "%";
 
     public static string Number(double value, string format = "0.00") => value.ToString(format, inv);
+
+    /// <summary>A latency ratio (new / old) in words: "1.81× faster" below 1, "1.65× slower" otherwise.</summary>
+    public static string Speed(double ratio) => ratio < 1 ? $"{Number(1 / ratio)}× faster" : $"{Number(ratio)}× slower";
 }

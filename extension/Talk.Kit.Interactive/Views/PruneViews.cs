@@ -71,9 +71,8 @@ internal static class PruneViews
             (r.Structured ? "" : " (dense storage keeps the zeros; only compression sees them)"));
         yield return ("accuracy", $"{Format.Percent(b.Accuracy.Accuracy, 2)} → {Format.Percent(a.Accuracy.Accuracy, 2)} ({a.Accuracy.Images} test images, after {r.FineTuning.Count} fine-tuning epoch(s))");
         var (dense, pruned) = (r.Latency.Variants[0], r.Latency.Variants[1]);
-        double ratio = r.LatencyRatio;
         yield return ($"latency batch {dense.Batch}", $"{Format.Number(dense.Timing.Latency.Median, "0.000")} ms → {Format.Number(pruned.Timing.Latency.Median, "0.000")} ms: " +
-            (ratio < 1 ? $"{Format.Number(1 / ratio)}× faster" : $"{Format.Number(ratio)}× slower") + $" (median of {r.Latency.Rounds} interleaved rounds)");
+            Format.Speed(r.LatencyRatio) + $" (median of {r.Latency.Rounds} interleaved rounds)");
         yield return ("why", r.Structured
             ? "the filters are gone: every layer is a smaller dense layer, so dense kernels do less work"
             : "zeros are still multiplied: ONNX Runtime's dense kernels do the same work, so zeroed weights give no speedup");

@@ -35,7 +35,7 @@ internal static class QuantizeViews
             var (fp32, quantized) = (l.Variants[0], l.Variants[1]);
             double ratio = l.RatioMedian(quantized.Name, fp32.Name);
             yield return ($"latency batch {fp32.Batch}", $"fp32 {Format.Number(fp32.Timing.Latency.Median, "0.000")} ms, {quantized.Name} {Format.Number(quantized.Timing.Latency.Median, "0.000")} ms: " +
-                (ratio < 1 ? $"{Format.Number(1 / ratio)}× faster" : $"{Format.Number(ratio)}× slower") + $" (median of {l.Rounds} interleaved rounds, {fp32.Threads} threads)");
+                Format.Speed(ratio) + $" (median of {l.Rounds} interleaved rounds, {fp32.Threads} threads)");
         }
         yield return ("ONNX Runtime runs", s.Kernels.ToString());
     }

@@ -76,8 +76,9 @@ public static class PruningStudy
                 }, DateTimeOffset.UtcNow), name);
                 status("evaluating on the test set");
                 var after = Side(name, model, pruned, test, ct);
-                var layerSparsity = PrunableLayer.Of(pruned).ToDictionary(l => l.Name, l => Zeros(l.Weight) / (double)l.Count);
-                double total = layerSparsity.Count == 0 ? 0 : PrunableLayer.Of(pruned).Sum(l => Zeros(l.Weight)) / (double)PrunableLayer.Of(pruned).Sum(l => l.Count);
+                var layers = PrunableLayer.Of(pruned).Select(l => (l.Name, Zeros: Zeros(l.Weight), l.Count)).ToList();
+                var layerSparsity = layers.ToDictionary(l => l.Name, l => l.Zeros / (double)l.Count);
+                double total = layers.Count == 0 ? 0 : layers.Sum(l => l.Zeros) / (double)layers.Sum(l => l.Count);
                 status("timing dense against pruned, interleaved");
                 var latency = ModelBenchmark.Run([new ModelVariant(original, zoo.Model, request.Batch), new ModelVariant(name, model, request.Batch)],
                     new BenchmarkOptions(WarmupRuns: 5, Runs: request.Runs, MinSampleMilliseconds: 5), cancellationToken: ct);

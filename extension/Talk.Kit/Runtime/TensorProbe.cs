@@ -53,11 +53,7 @@ internal static class TensorProbe
     private static InferenceSession CreateSession(Model model, int? threads)
     {
         var proto = model.ToProto();
-        var exposed = proto.Graph.Output.Select(o => o.Name).ToHashSet();
-        foreach (string name in proto.Graph.Node.SelectMany(n => n.Output))
-            if (name.Length > 0 && exposed.Add(name)) // "" marks an omitted optional output
-                // A name alone is enough: ONNX Runtime 1.31 infers the output's type and shape.
-                proto.Graph.Output.Add(new ValueInfoProto { Name = name });
+        ExposedOutputs.Add(proto.Graph, proto.Graph.Node.SelectMany(n => n.Output));
         try
         {
             // No optimization: fusing would hide the very nodes we want to see (and exposed outputs block most fusions anyway).

@@ -48,10 +48,7 @@ public sealed class ActivationCollector : IDisposable
         var wanted = tensors is null ? nodeOutputs.Prepend(input.Name).ToList() : Check(tensors, graph, nodeOutputs);
         var wantedOutputs = wanted.Where(t => t != input.Name).ToList();
 
-        var exposed = graph.Output.Select(o => o.Name).ToHashSet();
-        foreach (string name in wantedOutputs)
-            if (exposed.Add(name))
-                graph.Output.Add(new ValueInfoProto { Name = name }); // a name is enough: ONNX Runtime infers type and shape
+        ExposedOutputs.Add(graph, wantedOutputs);
         try
         {
             session = Ort.CreateSession(proto.ToByteArray(), threads, GraphOptimizationLevel.ORT_DISABLE_ALL);

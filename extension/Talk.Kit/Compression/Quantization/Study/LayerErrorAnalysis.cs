@@ -1,6 +1,5 @@
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
-using Onnx;
 using Talk.Kit.Models;
 using Talk.Kit.Runtime;
 
@@ -53,14 +52,11 @@ public static class LayerErrorAnalysis
         return layers.Select((l, t) => new LayerError(l.Node, l.Tensor, noise[t] > 0 ? 10 * Math.Log10(signal[t] / noise[t]) : double.PositiveInfinity)).ToList();
     }
 
-    /// <summary>A session on a copy of the model with the named tensors as extra outputs (a name is enough: ORT infers the type).</summary>
+    /// <summary>A session on a copy of the model with the named tensors as extra outputs.</summary>
     private static InferenceSession Exposed(Model model, IReadOnlyList<string> tensors, int? threads)
     {
         var proto = model.ToProto();
-        var outputs = proto.Graph.Output.Select(o => o.Name).ToHashSet();
-        foreach (string name in tensors)
-            if (outputs.Add(name))
-                proto.Graph.Output.Add(new ValueInfoProto { Name = name });
+        ExposedOutputs.Add(proto.Graph, tensors);
         return Ort.CreateSession(proto.ToByteArray(), threads, GraphOptimizationLevel.ORT_DISABLE_ALL);
     }
 }
