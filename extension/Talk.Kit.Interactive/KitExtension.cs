@@ -29,7 +29,7 @@ public sealed class KitExtension : IKernelExtension
         lock (commands)
         {
             if (commands.Count == 0)
-                commands.AddRange([new KitMagic(() => Commands), new ModelMagic(), new ProfileMagic(), new FuseMagic(), new OptimizeMagic(), new QuantizeMagic(), new SensitivityMagic(), new PruneMagic()]);
+                commands.AddRange([new KitMagic(() => Commands), new ModelMagic(), new ProfileMagic(), new FuseMagic(), new OptimizeMagic(), new QuantizeMagic(), new SensitivityMagic(), new PruneMagic(), new CompressMagic()]);
         }
         foreach (var command in commands)
             command.Register(kernel);

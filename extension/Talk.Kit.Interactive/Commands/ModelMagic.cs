@@ -173,9 +173,12 @@ public sealed class ModelMagic : IMagicCommand
         Show(context, report);
     }
 
-    internal static IProgress<TrainingProgress> TrainingProgress(ProgressView view) => view.For<TrainingProgress>(p => (
+    internal static IProgress<TrainingProgress> TrainingProgress(ProgressView view) => view.For<TrainingProgress>(Describe);
+
+    /// <summary>"epoch 1/2, batch 40/469, loss …" and the fraction of training done.</summary>
+    internal static (string Text, double Fraction) Describe(TrainingProgress p) => (
         string.Create(CultureInfo.InvariantCulture, $"epoch {p.Epoch}/{p.Epochs}, batch {p.Batch}/{p.Batches}, loss {p.Loss:0.000}, accuracy {p.Accuracy:P1}, {p.ImagesPerSecond:0} images/s"),
-        ((p.Epoch - 1) + (double)p.Batch / p.Batches) / p.Epochs));
+        ((p.Epoch - 1) + (double)p.Batch / p.Batches) / p.Epochs);
 
     private static string Recipe(TrainingOptions? o) => o is null ? "pretrained"
         : $"{o.Epochs} epochs, batch {o.BatchSize}, Adam lr {o.LearningRate.ToString(CultureInfo.InvariantCulture)}" + (o.TrainImages is { } n ? $", first {n:N0} images" : "");

@@ -29,6 +29,7 @@ internal static class Formatters
         Add<QuantizeReport>(QuantizeViews.ToHtml, QuantizeViews.ToText, QuantizeViews.Json);
         Add<SensitivityMagicReport>(PruneViews.SensitivityHtml, PruneViews.SensitivityText, PruneViews.SensitivityJson);
         Add<PruneReport>(PruneViews.PruneHtml, PruneViews.PruneText, PruneViews.PruneJson);
+        Add<CompressReport>(CompressViews.ToHtml, CompressViews.ToText, CompressViews.Json);
         Add<Data.FashionMnistData>(DataViews.FashionHtml, DataViews.FashionText, d => new
         {
             d.Kind, d.Location, Train = d.Train.Count, Test = d.Test.Count, d.Train.ClassNames, TrainPerClass = d.Train.ClassCounts(),

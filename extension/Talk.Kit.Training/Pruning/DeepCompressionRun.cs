@@ -77,10 +77,11 @@ public static class DeepCompressionRun
 
         // 4. The file is the judge: decode it and run it.
         progress?.Report(new DeepCompressionProgress("decode", null));
-        var decoded = ModelLoader.Validate(DeepCompression.Decompress(compressed.ToArray(), $"{name}-decoded", "Deep Compression file"));
+        var file = compressed.ToArray();
+        var decoded = ModelLoader.Validate(DeepCompression.Decompress(file, $"{name}-decoded", "Deep Compression file"));
         double decodedAccuracy = Accuracy(decoded);
         return new DeepCompressionRunResult(name, data.Test.ToString(), dense, prunedAccuracy, sharedAccuracy, decodedAccuracy, compressed.Report,
-            bits, pruning, sharingEpochs, pruned, shared, decoded, clock.Elapsed.TotalSeconds);
+            bits, pruning, sharingEpochs, pruned, shared, decoded, clock.Elapsed.TotalSeconds, file);
     }
 
     /// <summary>The paper's bits for every pruned layer large enough for a codebook to pay (smaller ones stay raw fp32 in the file).</summary>

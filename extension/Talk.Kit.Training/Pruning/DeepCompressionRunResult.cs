@@ -19,9 +19,10 @@ public sealed record DeepCompressionStage(string Stage, long Bytes, double? Accu
 /// <param name="SharingEpochs">Centroid fine-tuning epochs.</param>
 /// <param name="Decoded">The model decoded from the file (dense fp32, runs in ONNX Runtime).</param>
 /// <param name="Seconds">Wall time of the whole run.</param>
+/// <param name="File">The compressed file's bytes (what <see cref="Decoded"/> was decoded from).</param>
 public sealed record DeepCompressionRunResult(string Network, string Data, double DenseAccuracy, double PrunedAccuracy, double SharedAccuracy,
     double DecodedAccuracy, CompressionReport Report, IReadOnlyDictionary<string, int> Bits, PruningResult Pruning,
-    IReadOnlyList<EpochResult> SharingEpochs, Model Pruned, Model Shared, Model Decoded, double Seconds)
+    IReadOnlyList<EpochResult> SharingEpochs, Model Pruned, Model Shared, Model Decoded, double Seconds, byte[] File)
 {
     /// <summary>Bytes of the compressed file.</summary>
     public long FileBytes => Report.FileBytes;

@@ -1,0 +1,31 @@
+using Talk.Kit.Compression.Pipeline;
+
+namespace Talk.Kit.Compression.Budget;
+
+/// <summary>One recipe the planner compressed for real, one shot (no retraining).</summary>
+/// <param name="FileBytes">Bytes of the <c>.tkdc</c> file it gave.</param>
+/// <param name="WeightError">Mean over compressed layers of ‖W − Ŵ‖² / ‖W‖²: how far pruning and sharing moved the weights.</param>
+/// <param name="Fits">FileBytes ≤ the budget.</param>
+public sealed record BudgetCandidate(CompressionRecipe Recipe, long FileBytes, double WeightError, bool Fits);
+
+/// <summary>What <see cref="BudgetPlanner"/> tried and chose.</summary>
+/// <param name="Budget">The size to fit, in bytes.</param>
+/// <param name="DenseFileBytes">The ONNX file as it is.</param>
+/// <param name="Tried">Every recipe compressed, in the order tried.</param>
+/// <param name="Chosen">The fitting recipe with the least weight error; null when the dense file fits already or nothing fits.</param>
+public sealed record BudgetPlan(long Budget, long DenseFileBytes, IReadOnlyList<BudgetCandidate> Tried, BudgetCandidate? Chosen)
+{
+    /// <summary>The dense ONNX file is within budget: no stage is needed.</summary>
+    public bool DenseFits => DenseFileBytes <= Budget;
+
+    /// <summary>The smallest file any recipe gave (what to aim at when nothing fits).</summary>
+    public long SmallestBytes => Tried.Count == 0 ? DenseFileBytes : Tried.Min(c => c.FileBytes);
+
+    /// <summary>One sentence: what was chosen and why.</summary>
+    public string Explanation => DenseFits
+        ? $"The dense file ({ByteSize.Format(DenseFileBytes)}) fits the {ByteSize.Format(Budget)} budget: no compression needed."
+        : Chosen is { } c
+            ? $"{Tried.Count(t => t.Fits)} of {Tried.Count} recipes tried fit {ByteSize.Format(Budget)}; chosen: {c.Recipe} ({ByteSize.Format(c.FileBytes)}), " +
+              $"the one that moves the weights least (relative squared error {c.WeightError:G2})."
+            : $"No recipe fits {ByteSize.Format(Budget)}: the smallest file was {ByteSize.Format(SmallestBytes)}. Raise the budget or allow more stages.";
+}

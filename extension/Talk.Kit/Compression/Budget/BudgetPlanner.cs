@@ -1,0 +1,88 @@
+using Talk.Kit.Compression.Container;
+using Talk.Kit.Compression.Pipeline;
+using Talk.Kit.Models;
+
+namespace Talk.Kit.Compression.Budget;
+
+/// <summary>
+/// Chooses the stages and bits of Deep Compression that make a model's file fit a size budget (an app-store download
+/// limit, a share of an app's size). Every candidate is compressed for real, one shot, and measured in bytes; among
+/// those that fit, the planner takes the one whose weights moved least, ‖W − Ŵ‖² / ‖W‖² averaged over layers — a
+/// rate–distortion choice that needs no data. Retraining (pruning with fine-tuning) lowers the accuracy cost of every
+/// candidate but hardly changes its size, so the same plan serves both.
+/// </summary>
+/// <remarks>
+/// The grid: sparsity 0, 50, 70, 80, 90, 95 % in every compressed layer × (conv, fc) bits (8, 5) — the paper's — then
+/// (6, 5), (5, 4), (4, 3), (3, 2). File size falls and weight error rises along both axes, so for each bit setting
+/// the walk stops at the first sparsity that fits: what lies beyond is smaller but worse.
+/// </remarks>
+public static class BudgetPlanner
+{
+    /// <summary>Sparsities tried when pruning is allowed.</summary>
+    public static IReadOnlyList<double> Sparsities { get; } = [0, 0.5, 0.7, 0.8, 0.9, 0.95];
+
+    /// <summary>(conv, fc) weight-sharing bits tried, gentlest first.</summary>
+    public static IReadOnlyList<(int Conv, int Fc)> Bits { get; } = [(8, 5), (6, 5), (5, 4), (4, 3), (3, 2)];
+
+    /// <param name="model">The model to fit (not changed).</param>
+    /// <param name="budget">Bytes the <c>.tkdc</c> file may take.</param>
+    /// <param name="stages">Stages allowed (must include share and huffman: the budget is checked against the real file).</param>
+    /// <param name="sparsity">A fixed sparsity instead of the grid's.</param>
+    /// <param name="bits">Fixed (conv, fc) bits instead of the grid's.</param>
+    /// <param name="progress">Reports each recipe as it is tried.</param>
+    public static BudgetPlan Plan(Model model, long budget, CompressionStages stages = CompressionStages.All, double? sparsity = null,
+        (int Conv, int Fc)? bits = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfLessThan(budget, 1);
+        CompressionPipeline.Check(stages);
+        if (!stages.HasFlag(CompressionStages.Huffman))
+            throw new ArgumentException("A size budget is checked against the real compressed file, which the huffman stage writes: use share,huffman or prune,share,huffman with a budget.", nameof(stages));
+        if (model.SizeBytes <= budget) return new BudgetPlan(budget, model.SizeBytes, [], null);
+
+        var sparsities = sparsity is double s ? [s] : stages.HasFlag(CompressionStages.Prune) ? Sparsities : [0.0];
+        var bitGrid = bits is { } b ? [b] : Bits;
+        var layers = CompressionSettings.ForModel(model).Layers.Select(l => l.Initializer).ToArray();
+        if (layers.Length == 0)
+            throw new ArgumentException($"Model '{model.Name}' has no conv or fc weights large enough to compress (at least {CompressionSettings.DefaultMinElements} elements).", nameof(model));
+        var original = layers.ToDictionary(l => l, l => model.FloatInitializer(l));
+        var pruned = new Dictionary<double, Model>(); // one pruning per sparsity, shared by every bit setting
+        var tried = new List<BudgetCandidate>();
+        foreach (var (conv, fc) in bitGrid)
+        {
+            foreach (double sp in sparsities)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var recipe = new CompressionRecipe(sp > 0 ? stages : stages & ~CompressionStages.Prune, sp, conv, fc);
+                progress?.Report($"trying {recipe}");
+                if (!pruned.TryGetValue(sp, out var input))
+                    pruned[sp] = input = sp > 0 ? OneShotPruning.Prune(model, layers, sp) : model;
+                var compressed = DeepCompression.Compress(input, recipe.Settings(input));
+                var candidate = new BudgetCandidate(recipe, compressed.Report.FileBytes, WeightError(original, compressed.Shared), compressed.Report.FileBytes <= budget);
+                tried.Add(candidate);
+                if (candidate.Fits) break; // sparser is smaller still, but moves the weights more
+            }
+        }
+        var chosen = tried.Where(c => c.Fits).MinBy(c => c.WeightError);
+        return new BudgetPlan(budget, model.SizeBytes, tried, chosen);
+    }
+
+    /// <summary>Mean over layers of ‖W − Ŵ‖² / ‖W‖² (0 when nothing changed).</summary>
+    public static double WeightError(IReadOnlyDictionary<string, float[]> original, Model compressed)
+    {
+        double sum = 0;
+        foreach (var (name, w) in original)
+        {
+            var c = compressed.FloatInitializer(name);
+            double error = 0, energy = 0;
+            for (int i = 0; i < w.Length; i++)
+            {
+                double d = w[i] - c[i];
+                error += d * d;
+                energy += (double)w[i] * w[i];
+            }
+            sum += energy == 0 ? 0 : error / energy;
+        }
+        return original.Count == 0 ? 0 : sum / original.Count;
+    }
+}

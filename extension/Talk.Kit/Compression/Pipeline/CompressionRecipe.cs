@@ -1,0 +1,42 @@
+using System.Globalization;
+using Talk.Kit.Compression.Container;
+using Talk.Kit.Compression.Sharing;
+using Talk.Kit.Models;
+
+namespace Talk.Kit.Compression.Pipeline;
+
+/// <summary>
+/// One way to compress a model: which stages, the fraction of weights pruned in every compressed layer, and the
+/// weight-sharing bits of conv kernels (rank-4 weights) and fully connected weights (rank 2).
+/// </summary>
+/// <param name="Stages">The stages applied.</param>
+/// <param name="Sparsity">Fraction of each compressed layer's weights zeroed (0 when not pruning).</param>
+/// <param name="ConvBits">Weight-sharing bits of conv kernels (paper: 8).</param>
+/// <param name="FcBits">Weight-sharing bits of fc weights (paper: 5).</param>
+public sealed record CompressionRecipe(CompressionStages Stages, double Sparsity, int ConvBits, int FcBits)
+{
+    /// <summary>The paper's pipeline and bits, without pruning.</summary>
+    public static CompressionRecipe Paper(double sparsity) =>
+        new(sparsity > 0 ? CompressionStages.All : CompressionStages.Share | CompressionStages.Huffman, sparsity, WeightSharing.ConvBits, WeightSharing.FcBits);
+
+    /// <summary>Per-layer settings for <paramref name="model"/>: the layers <see cref="CompressionSettings.ForModel"/> picks, with these bits.</summary>
+    public CompressionSettings Settings(Model model)
+    {
+        var defaults = CompressionSettings.ForModel(model);
+        var dims = model.ReadOnlyProto.Graph.Initializer.ToDictionary(t => t.Name, t => t.Dims.Count);
+        return defaults with
+        {
+            Layers = defaults.Layers.Select(l => l with { WeightBits = dims[l.Initializer] == 4 ? ConvBits : FcBits }).ToArray(),
+        };
+    }
+
+    /// <summary>"prune 90% → share (conv 8 / fc 5 bits) → huffman".</summary>
+    public override string ToString()
+    {
+        var parts = new List<string>();
+        if (Stages.HasFlag(CompressionStages.Prune)) parts.Add($"prune {Sparsity.ToString("0%", CultureInfo.InvariantCulture)}");
+        if (Stages.HasFlag(CompressionStages.Share)) parts.Add($"share (conv {ConvBits} / fc {FcBits} bits)");
+        if (Stages.HasFlag(CompressionStages.Huffman)) parts.Add("huffman");
+        return string.Join(" → ", parts);
+    }
+}

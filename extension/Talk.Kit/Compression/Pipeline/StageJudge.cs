@@ -1,0 +1,50 @@
+using Talk.Kit.Compression.Quantization.Study;
+using Talk.Kit.Models;
+using Talk.Kit.Runtime;
+
+namespace Talk.Kit.Compression.Pipeline;
+
+/// <summary>
+/// Judges each stage's model the same way: top-1 accuracy on held-out Fashion-MNIST images when the model is a
+/// Fashion-MNIST classifier, and always agreement with the original (cosine of outputs, same arg-max) — which is how
+/// a featurizer such as ResNet-18 is judged.
+/// </summary>
+public sealed class StageJudge
+{
+    private readonly Model original;
+    private readonly QuantizationData data;
+    private readonly int images;
+    private readonly bool accuracy;
+
+    private StageJudge(Model original, QuantizationData data, int images)
+    {
+        this.original = original;
+        this.data = data;
+        this.images = images;
+        accuracy = data.CanMeasureAccuracy(original);
+    }
+
+    /// <param name="images">Test images; null: all for classifiers, <see cref="CompressionStudy.DefaultImageNetImages"/> otherwise.</param>
+    public static StageJudge For(Model original, QuantizationData data, int? images)
+    {
+        ArgumentNullException.ThrowIfNull(original);
+        ArgumentNullException.ThrowIfNull(data);
+        int n = images ?? (data.CanMeasureAccuracy(original) ? data.Test.Count : CompressionStudy.DefaultImageNetImages);
+        return new StageJudge(original, data, Math.Min(n, data.Test.Count));
+    }
+
+    /// <summary>What the judgements are measured on.</summary>
+    public string Description => $"{images:N0} test images of {data.Test}" + (accuracy ? "" : " (outputs compared with the original's)");
+
+    /// <summary>The original model: its accuracy, and perfect agreement with itself (not measured).</summary>
+    public StageQuality JudgeOriginal(CancellationToken cancellationToken = default) =>
+        new(accuracy ? Evaluator.Accuracy(original, data.Test.Take(images), cancellationToken: cancellationToken).Accuracy : null, 1, 1);
+
+    /// <summary>A stage's model: its accuracy (classifiers) and its agreement with the original.</summary>
+    public StageQuality Judge(Model model, CancellationToken cancellationToken = default)
+    {
+        double? top1 = accuracy ? Evaluator.Accuracy(model, data.Test.Take(images), cancellationToken: cancellationToken).Accuracy : null;
+        var agreement = Evaluator.Agreement(model, original, data.TestBatches(original, images), cancellationToken: cancellationToken);
+        return new StageQuality(top1, agreement.MeanCosine, agreement.Top1Agreement);
+    }
+}
