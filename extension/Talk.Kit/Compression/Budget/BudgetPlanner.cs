@@ -13,8 +13,11 @@ namespace Talk.Kit.Compression.Budget;
 /// </summary>
 /// <remarks>
 /// The grid: sparsity 0, 50, 70, 80, 90, 95 % in every compressed layer × (conv, fc) bits (8, 5) — the paper's — then
-/// (6, 5), (5, 4), (4, 3), (3, 2). File size falls and weight error rises along both axes, so for each bit setting
-/// the walk stops at the first sparsity that fits: what lies beyond is smaller but worse.
+/// (6, 5), (5, 4), (4, 3), (3, 2). File size falls as sparsity rises, and at 5 or more bits so does fidelity, so for
+/// each bit setting the walk stops at the first sparsity that fits: what lies beyond is smaller but moves the weights
+/// more. (At 2–3 bits pruning can lower the error — zero becomes one more level — so there the stop is a heuristic.)
+/// Measured on LeNet-300-100 one shot: 50% pruning costs 3.5 points of accuracy, 8/5-bit sharing 0.1; the planner
+/// therefore reaches for fewer bits before it prunes.
 /// </remarks>
 public static class BudgetPlanner
 {

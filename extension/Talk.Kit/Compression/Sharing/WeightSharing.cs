@@ -50,6 +50,8 @@ public static class WeightSharing
         Array.Sort(sorted, order);
         if (sorted.Length == 0)
             return new SharedWeights(new float[k], [], 0, true);
+        if (maxIterations > 0 && Distinct(sorted, order, k) is { } exact) // 0 iterations: the caller asked for the initialisation itself
+            return exact;
 
         var prefix = new double[sorted.Length + 1]; // prefix[i] = Σ sorted[0..i−1]: any cluster's sum in O(1)
         for (int i = 0; i < sorted.Length; i++)
@@ -76,6 +78,30 @@ public static class WeightSharing
             for (int i = cuts[j]; i < cuts[j + 1]; i++)
                 indices[order[i]] = j;
         return new SharedWeights(centroids, indices, iterations, converged);
+    }
+
+    /// <summary>
+    /// At most k distinct values (an already shared layer, e.g. after centroid fine-tuning): each value is its own
+    /// centroid — the zero-error optimum, so sharing twice changes nothing. Lloyd from the linear initialisation could
+    /// instead merge two values into one cell and leave another empty. Unused centroids repeat the largest value.
+    /// </summary>
+    private static SharedWeights? Distinct(float[] sorted, int[] order, int k)
+    {
+        int distinct = 1;
+        for (int i = 1; i < sorted.Length && distinct <= k; i++)
+            if (sorted[i] != sorted[i - 1]) distinct++;
+        if (distinct > k) return null;
+        var centroids = new float[k];
+        var indices = new int[sorted.Length];
+        int j = 0;
+        centroids[0] = sorted[0];
+        for (int i = 0; i < sorted.Length; i++)
+        {
+            if (sorted[i] != centroids[j]) centroids[++j] = sorted[i];
+            indices[order[i]] = j;
+        }
+        for (int rest = j + 1; rest < k; rest++) centroids[rest] = centroids[j];
+        return new SharedWeights(centroids, indices, 0, true);
     }
 
     /// <summary>The paper's linear initialisation: c_j = min + j·(max − min)/(k − 1), j = 0..k−1.</summary>

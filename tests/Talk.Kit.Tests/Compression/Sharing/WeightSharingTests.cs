@@ -43,6 +43,22 @@ public class WeightSharingTests
     }
 
     [Fact]
+    public void AnAlreadySharedLayer_KeepsEveryValue_EvenWhereLloydWouldMergeTwo()
+    {
+        // 5 distinct values for 8 clusters: linear init over [-1, 1] spaces centroids 2/7 apart, so -0.62 and -0.6 are
+        // both nearest -0.714 and Lloyd would pool them at their mean while another centroid stays empty.
+        float[] values = [-1f, -0.62f, -0.6f, 0.3f, 1f];
+        var layer = Enumerable.Range(0, 200).Select(i => i % 7 == 0 ? 0f : values[i % values.Length]).ToArray();
+
+        var shared = WeightSharing.Cluster(layer, bits: 3);
+        var again = WeightSharing.Cluster(shared.Decode(layer), bits: 3);
+
+        Assert.Equal(layer, shared.Decode(layer));              // every weight is exactly its own value
+        Assert.Equal(layer, again.Decode(layer));               // sharing twice changes nothing
+        Assert.Equal([-1f, -0.62f, -0.6f, 0.3f, 1f, 1f, 1f, 1f], shared.Centroids); // ascending; unused ones repeat the largest
+    }
+
+    [Fact]
     public void PrunedZeros_StayZero_AndGetNoIndex()
     {
         float[] layer = [0, 1f, 0, 2f, 0, 3f, 0, 4f];

@@ -1,0 +1,81 @@
+using Talk.Kit.Compression.Budget;
+using Talk.Kit.Compression.Container;
+using Talk.Kit.Compression.Pipeline;
+using Talk.Kit.Models;
+using Talk.Kit.Tests.Compression.Container;
+
+namespace Talk.Kit.Tests.Compression.Pipeline;
+
+public class BudgetPlannerTests
+{
+    /// <summary>x[N,784] → Gemm 300×784 → Relu → Gemm 10×300, dense Gaussian weights (He init): ~950 KB of fp32.</summary>
+    private static readonly Model Dense = Build();
+
+    private static Model Build()
+    {
+        var random = new Random(11);
+        return Model.FromBytes(new OnnxGraphBuilder("dense-mlp")
+            .Input("x", OnnxElementType.Float, -1, 784)
+            .Initializer("W1", GemmNet.Gaussian(random, 300 * 784, Math.Sqrt(2.0 / 784)), 300, 784).Initializer("b1", new float[300], 300)
+            .Initializer("W2", GemmNet.Gaussian(random, 10 * 300, Math.Sqrt(2.0 / 300)), 10, 300).Initializer("b2", new float[10], 10)
+            .Node("Gemm", ["x", "W1", "b1"], ["h"], new Dictionary<string, object> { ["transB"] = 1L }, "fc1")
+            .Node("Relu", ["h"], ["r"], name: "relu")
+            .Node("Gemm", ["r", "W2", "b2"], ["y"], new Dictionary<string, object> { ["transB"] = 1L }, "fc2")
+            .Output("y", OnnxElementType.Float, -1, 10)
+            .ToBytes(), "dense-mlp");
+    }
+
+    [Fact]
+    public void ADenseModelWithinBudget_NeedsNoStage()
+    {
+        var plan = BudgetPlanner.Plan(Dense, Dense.SizeBytes);
+        Assert.True(plan.DenseFits);
+        Assert.Null(plan.Chosen);
+        Assert.Empty(plan.Tried);
+        Assert.Contains("no compression needed", plan.Explanation);
+    }
+
+    [Fact]
+    public void UnderABudget_TheChoiceFits_MovesTheWeightsLeast_AndItsSizeIsTheRealFilesSize()
+    {
+        const long budget = 100_000; // ~9.5× below dense: 5-bit sharing alone cannot reach it, pruning must help
+        var plan = BudgetPlanner.Plan(Dense, budget);
+
+        var chosen = Assert.IsType<BudgetCandidate>(plan.Chosen);
+        Assert.True(chosen.FileBytes <= budget);
+        Assert.Equal(plan.Tried.Where(c => c.Fits).Min(c => c.WeightError), chosen.WeightError);
+        Assert.All(plan.Tried, c => Assert.Equal(c.FileBytes <= budget, c.Fits));
+        // Per bit setting the walk goes up in sparsity and stops at the first fit.
+        foreach (var group in plan.Tried.GroupBy(c => (c.Recipe.ConvBits, c.Recipe.FcBits)))
+        {
+            Assert.Equal(group.Select(c => c.Recipe.Sparsity).Order(), group.Select(c => c.Recipe.Sparsity));
+            Assert.All(group.SkipLast(1), c => Assert.False(c.Fits));
+        }
+        // Real, not estimated: compressing the chosen recipe again gives a file of exactly that size.
+        var pruned = chosen.Recipe.Sparsity > 0 ? OneShotPruning.Prune(Dense, ["W1", "W2"], chosen.Recipe.Sparsity) : Dense;
+        Assert.Equal(chosen.FileBytes, DeepCompression.Compress(pruned, chosen.Recipe.Settings(pruned)).Bytes.Length);
+    }
+
+    [Fact]
+    public void MoreSparsity_GivesSmallerFiles_AndAtThePapersBits_LargerWeightError()
+    {
+        var plan = BudgetPlanner.Plan(Dense, 1_000); // fits nothing: every bit setting walks all sparsities
+        Assert.Null(plan.Chosen);
+        Assert.Equal(BudgetPlanner.Sparsities.Count * BudgetPlanner.Bits.Count, plan.Tried.Count);
+        foreach (var group in plan.Tried.GroupBy(c => (c.Recipe.ConvBits, c.Recipe.FcBits)))
+        {
+            var sizes = group.Select(c => c.FileBytes).ToList();
+            Assert.Equal(sizes.OrderDescending(), sizes);
+        }
+        // With many clusters, pruning only adds error. (With very few, pruning can lower it: zero becomes one more level.)
+        var paper = plan.Tried.Where(c => (c.Recipe.ConvBits, c.Recipe.FcBits) == (8, 5)).Select(c => c.WeightError).ToList();
+        Assert.Equal(paper.Order(), paper);
+        Assert.Contains("No recipe fits", plan.Explanation);
+        Assert.Equal(plan.Tried.Min(c => c.FileBytes), plan.SmallestBytes);
+    }
+
+    [Fact]
+    public void ABudgetWithoutTheHuffmanStage_IsRefused() =>
+        Assert.Contains("checked against the real compressed file", Assert.Throws<ArgumentException>(
+            () => BudgetPlanner.Plan(Dense, 10_000, CompressionStages.Prune | CompressionStages.Share)).Message);
+}
