@@ -25,7 +25,9 @@ internal static class CompressViews
         if (o.Plan is { } plan)
         {
             text.AppendLine($"  budget planner: {plan.Explanation}");
-            foreach (var c in plan.Tried) text.AppendLine($"    {c.Recipe,-52} {ByteSize.Format(c.FileBytes),10}  weight error {c.WeightError:0.0e0}  {(c.Fits ? "fits" : "too big")}");
+            foreach (var c in plan.Tried)
+                text.AppendLine($"    {c.Recipe,-52} {ByteSize.Format(c.FileBytes),10}  weight error {c.WeightError:0.0e0}  {(c.Fits ? "fits" : "too big")}" +
+                    (c.Quality is double q ? $"  one shot {q:0.0000}" : "") + (ReferenceEquals(c, plan.Chosen) ? "  ← chosen" : ""));
         }
         return text.ToString();
     }
@@ -88,9 +90,11 @@ internal static class CompressViews
         if (o.Plan is { Tried.Count: > 0 } plan)
         {
             html.Append(Heading("What the budget planner tried"));
-            html.Append(Paragraph(plan.Explanation + " Each recipe was compressed for real, one shot; the weight error is ‖W − Ŵ‖²/‖W‖² averaged over layers."));
-            html.Append(Table(["recipe", "file", "weight error", ""], plan.Tried.Select(c => (IReadOnlyList<object?>)
+            html.Append(Paragraph(plan.Explanation + " Each recipe was compressed for real, one shot; the weight error is ‖W − Ŵ‖²/‖W‖² averaged over layers" +
+                                  (plan.QualityMeasure is { } m ? $"; one shot = {m} of the recipe's model before any fine-tuning." : ".")));
+            html.Append(Table(["recipe", "file", "weight error", "one shot", ""], plan.Tried.Select(c => (IReadOnlyList<object?>)
                 [c.Recipe.ToString(), ByteSize.Format(c.FileBytes), c.WeightError.ToString("0.0e0", System.Globalization.CultureInfo.InvariantCulture),
+                 c.Quality is double q ? q.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture) : "",
                  ReferenceEquals(c, plan.Chosen) ? "chosen" : c.Fits ? "fits" : "too big"])));
         }
         html.Append(Heading("Against app-store download limits and typical apps"));

@@ -31,7 +31,7 @@ public static class ZooCompression
         bool paper = request is { Budget: null, Sparsity: null, ConvBits: null, FcBits: null } && HasRecipe(zoo.Entry.Name);
         var (recipe, plan) = paper
             ? (CompressionRecipe.Paper(0), null) // described below from the paper's per-layer recipe
-            : CompressionStudy.Decide(zoo.Model, request, DefaultFineTunedSparsity, status, cancellationToken);
+            : CompressionStudy.Decide(zoo.Model, request, DefaultFineTunedSparsity, StageJudge.ForPlanner(zoo.Model, quality, request.Images), status, cancellationToken);
         if (recipe.Stages == CompressionStages.None || !recipe.Stages.HasFlag(CompressionStages.Prune))
             return CompressionStudy.Run(zoo.Model, request with { Sparsity = recipe.Sparsity, ConvBits = recipe.ConvBits, FcBits = recipe.FcBits, Budget = request.Budget },
                 quality, status, cancellationToken);

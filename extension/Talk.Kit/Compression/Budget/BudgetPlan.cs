@@ -6,14 +6,18 @@ namespace Talk.Kit.Compression.Budget;
 /// <param name="FileBytes">Bytes of the <c>.tkdc</c> file it gave.</param>
 /// <param name="WeightError">Mean over compressed layers of ‖W − Ŵ‖² / ‖W‖²: how far pruning and sharing moved the weights.</param>
 /// <param name="Fits">FileBytes ≤ the budget.</param>
-public sealed record BudgetCandidate(CompressionRecipe Recipe, long FileBytes, double WeightError, bool Fits);
+/// <param name="Quality">For a candidate that fits, when the planner had data: the one-shot model's accuracy (classifiers) or mean
+/// cosine with the original's outputs (any model) on a few held-out images.</param>
+public sealed record BudgetCandidate(CompressionRecipe Recipe, long FileBytes, double WeightError, bool Fits, double? Quality = null);
 
 /// <summary>What <see cref="BudgetPlanner"/> tried and chose.</summary>
 /// <param name="Budget">The size to fit, in bytes.</param>
 /// <param name="DenseFileBytes">The ONNX file as it is.</param>
 /// <param name="Tried">Every recipe compressed, in the order tried.</param>
-/// <param name="Chosen">The fitting recipe with the least weight error; null when the dense file fits already or nothing fits.</param>
-public sealed record BudgetPlan(long Budget, long DenseFileBytes, IReadOnlyList<BudgetCandidate> Tried, BudgetCandidate? Chosen)
+/// <param name="Chosen">The fitting recipe with the best measured quality (or, without data, the least weight error); null when
+/// the dense file fits already or nothing fits.</param>
+/// <param name="QualityMeasure">What <see cref="BudgetCandidate.Quality"/> is ("accuracy on 2,000 test images"); null without data.</param>
+public sealed record BudgetPlan(long Budget, long DenseFileBytes, IReadOnlyList<BudgetCandidate> Tried, BudgetCandidate? Chosen, string? QualityMeasure = null)
 {
     /// <summary>The dense ONNX file is within budget: no stage is needed.</summary>
     public bool DenseFits => DenseFileBytes <= Budget;
@@ -26,6 +30,6 @@ public sealed record BudgetPlan(long Budget, long DenseFileBytes, IReadOnlyList<
         ? $"The dense file ({ByteSize.Format(DenseFileBytes)}) fits the {ByteSize.Format(Budget)} budget: no compression needed."
         : Chosen is { } c
             ? $"{Tried.Count(t => t.Fits)} of {Tried.Count} recipes tried fit {ByteSize.Format(Budget)}; chosen: {c.Recipe} ({ByteSize.Format(c.FileBytes)}), " +
-              $"the one that moves the weights least (relative squared error {c.WeightError:G2})."
+              (c.Quality is double q ? $"the best of them one shot ({q:0.0000}, {QualityMeasure})." : $"the one that moves the weights least (relative squared error {c.WeightError:G2}).")
             : $"No recipe fits {ByteSize.Format(Budget)}: the smallest file was {ByteSize.Format(SmallestBytes)}. Raise the budget or allow more stages.";
 }

@@ -7,9 +7,11 @@ namespace Talk.Kit.Compression.Budget;
 /// <summary>
 /// Chooses the stages and bits of Deep Compression that make a model's file fit a size budget (an app-store download
 /// limit, a share of an app's size). Every candidate is compressed for real, one shot, and measured in bytes; among
-/// those that fit, the planner takes the one whose weights moved least, ‖W − Ŵ‖² / ‖W‖² averaged over layers — a
-/// rate–distortion choice that needs no data. Retraining (pruning with fine-tuning) lowers the accuracy cost of every
-/// candidate but hardly changes its size, so the same plan serves both.
+/// those that fit, the planner takes the one that does best on held-out data (accuracy, or agreement with the original)
+/// when it is given a judge, else the one whose weights moved least, ‖W − Ŵ‖² / ‖W‖² averaged over layers. Weight error
+/// alone is a poor guide across stages: on ResNet-18, 4-bit sharing (error 0.019) keeps a cosine of only 0.36 with the
+/// original's features. Retraining lowers the accuracy cost of every candidate but hardly changes its size, so the
+/// same plan serves both.
 /// </summary>
 /// <remarks>
 /// The grid: sparsity 0, 50, 70, 80, 90, 95 % in every compressed layer × (conv, fc) bits (8, 5) — the paper's — then
@@ -32,9 +34,11 @@ public static class BudgetPlanner
     /// <param name="stages">Stages allowed (must include share and huffman: the budget is checked against the real file).</param>
     /// <param name="sparsity">A fixed sparsity instead of the grid's.</param>
     /// <param name="bits">Fixed (conv, fc) bits instead of the grid's.</param>
+    /// <param name="judge">Scores a fitting candidate's one-shot model (higher is better), and says what the score is; null: weight error decides.</param>
     /// <param name="progress">Reports each recipe as it is tried.</param>
     public static BudgetPlan Plan(Model model, long budget, CompressionStages stages = CompressionStages.All, double? sparsity = null,
-        (int Conv, int Fc)? bits = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+        (int Conv, int Fc)? bits = null, (Func<Model, double> Score, string Measure)? judge = null, IProgress<string>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfLessThan(budget, 1);
@@ -61,13 +65,16 @@ public static class BudgetPlanner
                 if (!pruned.TryGetValue(sp, out var input))
                     pruned[sp] = input = sp > 0 ? OneShotPruning.Prune(model, layers, sp) : model;
                 var compressed = DeepCompression.Compress(input, recipe.Settings(input));
-                var candidate = new BudgetCandidate(recipe, compressed.Report.FileBytes, WeightError(original, compressed.Shared), compressed.Report.FileBytes <= budget);
-                tried.Add(candidate);
-                if (candidate.Fits) break; // sparser is smaller still, but moves the weights more
+                bool fits = compressed.Report.FileBytes <= budget;
+                double? quality = fits && judge is { } j ? j.Score(compressed.Shared) : null;
+                tried.Add(new BudgetCandidate(recipe, compressed.Report.FileBytes, WeightError(original, compressed.Shared), fits, quality));
+                if (fits) break; // sparser is smaller still, but moves the weights more
             }
         }
-        var chosen = tried.Where(c => c.Fits).MinBy(c => c.WeightError);
-        return new BudgetPlan(budget, model.SizeBytes, tried, chosen);
+        var fitting = tried.Where(c => c.Fits).ToList();
+        var chosen = judge is null ? fitting.MinBy(c => c.WeightError)
+            : fitting.OrderByDescending(c => c.Quality).ThenBy(c => c.WeightError).FirstOrDefault();
+        return new BudgetPlan(budget, model.SizeBytes, tried, chosen, judge?.Measure);
     }
 
     /// <summary>Mean over layers of ‖W − Ŵ‖² / ‖W‖² (0 when nothing changed).</summary>

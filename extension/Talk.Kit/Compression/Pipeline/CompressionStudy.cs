@@ -19,15 +19,16 @@ public static class CompressionStudy
     public const int DefaultImageNetImages = 200;
 
     /// <summary>Decides the recipe: the planner's under a budget, else the request's (paper bits by default).</summary>
+    /// <param name="judge">Judges the budget planner's candidates on held-out data; null: weight error decides.</param>
     public static (CompressionRecipe Recipe, BudgetPlan? Plan) Decide(Model model, CompressionRequest request, double defaultSparsity,
-        IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+        StageJudge? judge = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(request);
         CompressionPipeline.Check(request.Stages);
         if (request.Budget is long budget)
         {
-            var plan = BudgetPlanner.Plan(model, budget, request.Stages, request.Sparsity, request.Bits, progress, cancellationToken);
+            var plan = BudgetPlanner.Plan(model, budget, request.Stages, request.Sparsity, request.Bits, judge?.ForPlanner(cancellationToken), progress, cancellationToken);
             if (plan.DenseFits) return (new CompressionRecipe(CompressionStages.None, 0, 0, 0), plan);
             var pick = plan.Chosen ?? plan.Tried.MinBy(c => c.FileBytes)!; // nothing fits: the smallest, reported over budget
             return (pick.Recipe, plan);
@@ -43,7 +44,7 @@ public static class CompressionStudy
         CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
-        var (recipe, plan) = Decide(model, request, CompressionRequest.DefaultSparsity, progress, cancellationToken);
+        var (recipe, plan) = Decide(model, request, CompressionRequest.DefaultSparsity, StageJudge.ForPlanner(model, data, request.Images), progress, cancellationToken);
         var judge = StageJudge.For(model, data, request.Images);
         if (recipe.Stages == CompressionStages.None)
             return new CompressionOutcome(model, model, recipe, "nothing to do: the dense model fits the budget", plan,

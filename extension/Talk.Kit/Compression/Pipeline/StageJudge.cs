@@ -33,6 +33,22 @@ public sealed class StageJudge
         return new StageJudge(original, data, Math.Min(n, data.Test.Count));
     }
 
+    /// <summary>Test images a budget candidate is judged on: enough to rank recipes, few enough to try several (ImageNet nets run
+    /// the original beside each candidate, ~0.2 s an image on 2 cores).</summary>
+    public const int PlannerClassifierImages = 2000, PlannerImageNetImages = 32;
+
+    /// <summary>A smaller judge for the budget planner's candidates.</summary>
+    public static StageJudge ForPlanner(Model original, QuantizationData data, int? images)
+    {
+        int cap = data.CanMeasureAccuracy(original) ? PlannerClassifierImages : PlannerImageNetImages;
+        return For(original, data, Math.Min(images ?? cap, cap));
+    }
+
+    /// <summary>The planner's score: accuracy for classifiers, mean cosine with the original's outputs otherwise.</summary>
+    public (Func<Model, double> Score, string Measure) ForPlanner(CancellationToken cancellationToken) =>
+        (m => Judge(m, cancellationToken) is var q && q.Accuracy is double a ? a : q.MeanCosine,
+         accuracy ? $"accuracy on {images:N0} test images" : $"mean cosine with the original's outputs on {images:N0} test images");
+
     /// <summary>What the judgements are measured on.</summary>
     public string Description => $"{images:N0} test images of {data.Test}" + (accuracy ? "" : " (outputs compared with the original's)");
 

@@ -75,6 +75,20 @@ public class BudgetPlannerTests
     }
 
     [Fact]
+    public void WithAJudge_TheBestScoringFitWins_AndOnlyFitsAreScored()
+    {
+        // A judge that likes zeros: it must pick the sparsest recipe that fits, whatever its weight error.
+        static double Zeros(Model m) => m.FloatInitializer("W1").Count(x => x == 0) / (double)(300 * 784);
+        var plan = BudgetPlanner.Plan(Dense, 100_000, judge: (Zeros, "share of zeros"));
+
+        var fits = plan.Tried.Where(c => c.Fits).ToList();
+        Assert.Equal(fits.Max(c => c.Quality), plan.Chosen!.Quality);
+        Assert.Equal(fits.Max(c => c.Recipe.Sparsity), plan.Chosen.Recipe.Sparsity);
+        Assert.All(plan.Tried.Where(c => !c.Fits), c => Assert.Null(c.Quality));
+        Assert.Contains("share of zeros", plan.Explanation);
+    }
+
+    [Fact]
     public void ABudgetWithoutTheHuffmanStage_IsRefused() =>
         Assert.Contains("checked against the real compressed file", Assert.Throws<ArgumentException>(
             () => BudgetPlanner.Plan(Dense, 10_000, CompressionStages.Prune | CompressionStages.Share)).Message);
