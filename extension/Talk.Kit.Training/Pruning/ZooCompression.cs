@@ -30,11 +30,10 @@ public static class ZooCompression
 
         bool paper = request is { Budget: null, Sparsity: null, ConvBits: null, FcBits: null } && HasRecipe(zoo.Entry.Name);
         var (recipe, plan) = paper
-            ? (CompressionRecipe.Paper(0), null) // described below from the paper's per-layer recipe
-            : CompressionStudy.Decide(zoo.Model, request, DefaultFineTunedSparsity, StageJudge.ForPlanner(zoo.Model, quality, request.Images), status, cancellationToken);
+            ? (new CompressionRecipe(CompressionStages.All, 0, 0, 0), null) // the paper's per-layer recipe: described after the run
+            : CompressionStudy.Decide(zoo.Model, request, DefaultFineTunedSparsity, retrained: true, progress: status, cancellationToken: cancellationToken);
         if (recipe.Stages == CompressionStages.None || !recipe.Stages.HasFlag(CompressionStages.Prune))
-            return CompressionStudy.Run(zoo.Model, request with { Sparsity = recipe.Sparsity, ConvBits = recipe.ConvBits, FcBits = recipe.FcBits, Budget = request.Budget },
-                quality, status, cancellationToken);
+            return CompressionStudy.Run(zoo.Model, request, quality, status, cancellationToken, (recipe, plan)); // no pruning: nothing to fine-tune
 
         var options = paper ? DeepCompressionRunOptions.For(zoo.Entry.Name) : Options(zoo, recipe);
         options = WithEpochs(options, request, data.Train.Count);

@@ -17,7 +17,12 @@ public sealed record BudgetCandidate(CompressionRecipe Recipe, long FileBytes, d
 /// <param name="Chosen">The fitting recipe with the best measured quality (or, without data, the least weight error); null when
 /// the dense file fits already or nothing fits.</param>
 /// <param name="QualityMeasure">What <see cref="BudgetCandidate.Quality"/> is ("accuracy on 2,000 test images"); null without data.</param>
-public sealed record BudgetPlan(long Budget, long DenseFileBytes, IReadOnlyList<BudgetCandidate> Tried, BudgetCandidate? Chosen, string? QualityMeasure = null)
+/// <param name="Retrained">The recipe will be fine-tuned. One-shot quality then misleads — it punishes pruning, which retraining
+/// recovers (the paper prunes LeNets to 8–12% of their weights at no loss), more than coarse sharing, which it recovers less (accuracy
+/// falls below 4 bits for conv and 2 for fc, Han et al. 2016 Fig. 6) — so the planner keeps the most bits and prunes as much as needed.</param>
+/// <param name="Target">The size candidates had to meet: the budget, less <see cref="BudgetPlanner.RetrainedMargin"/> when retrained.</param>
+public sealed record BudgetPlan(long Budget, long DenseFileBytes, IReadOnlyList<BudgetCandidate> Tried, BudgetCandidate? Chosen, string? QualityMeasure = null,
+    bool Retrained = false, long? Target = null)
 {
     /// <summary>The dense ONNX file is within budget: no stage is needed.</summary>
     public bool DenseFits => DenseFileBytes <= Budget;
@@ -29,7 +34,9 @@ public sealed record BudgetPlan(long Budget, long DenseFileBytes, IReadOnlyList<
     public string Explanation => DenseFits
         ? $"The dense file ({ByteSize.Format(DenseFileBytes)}) fits the {ByteSize.Format(Budget)} budget: no compression needed."
         : Chosen is { } c
-            ? $"{Tried.Count(t => t.Fits)} of {Tried.Count} recipes tried fit {ByteSize.Format(Budget)}; chosen: {c.Recipe} ({ByteSize.Format(c.FileBytes)}), " +
-              (c.Quality is double q ? $"the best of them one shot ({q:0.0000}, {QualityMeasure})." : $"the one that moves the weights least (relative squared error {c.WeightError:G2}).")
-            : $"No recipe fits {ByteSize.Format(Budget)}: the smallest file was {ByteSize.Format(SmallestBytes)}. Raise the budget or allow more stages.";
+            ? $"{Tried.Count(t => t.Fits)} of {Tried.Count} recipes tried fit {ByteSize.Format(Target ?? Budget)}; chosen: {c.Recipe} ({ByteSize.Format(c.FileBytes)}), " +
+              (Retrained ? $"the one with the most bits, pruned as much as needed (fine-tuning recovers pruning better than coarse sharing; {ByteSize.Format(Budget - (Target ?? Budget))} kept free for it)."
+               : c.Quality is double q ? $"the best of them one shot ({q:0.0000}, {QualityMeasure})."
+               : $"the one that moves the weights least (relative squared error {c.WeightError:G2}).")
+            : $"No recipe fits {ByteSize.Format(Target ?? Budget)}: the smallest file was {ByteSize.Format(SmallestBytes)}. Raise the budget or allow more stages.";
 }

@@ -26,6 +26,9 @@ public static class BudgetPlanner
     /// <summary>Sparsities tried when pruning is allowed.</summary>
     public static IReadOnlyList<double> Sparsities { get; } = [0, 0.5, 0.7, 0.8, 0.9, 0.95];
 
+    /// <summary>Share of the budget kept free when the recipe will be fine-tuned (the planner's files are one shot).</summary>
+    public const double RetrainedMargin = 0.05;
+
     /// <summary>(conv, fc) weight-sharing bits tried, gentlest first.</summary>
     public static IReadOnlyList<(int Conv, int Fc)> Bits { get; } = [(8, 5), (6, 5), (5, 4), (4, 3), (3, 2)];
 
@@ -35,10 +38,11 @@ public static class BudgetPlanner
     /// <param name="sparsity">A fixed sparsity instead of the grid's.</param>
     /// <param name="bits">Fixed (conv, fc) bits instead of the grid's.</param>
     /// <param name="judge">Scores a fitting candidate's one-shot model (higher is better), and says what the score is; null: weight error decides.</param>
+    /// <param name="retrained">The chosen recipe will be applied with fine-tuning: see <see cref="RetrainedMargin"/> and <see cref="BudgetPlan.Retrained"/>.</param>
     /// <param name="progress">Reports each recipe as it is tried.</param>
     public static BudgetPlan Plan(Model model, long budget, CompressionStages stages = CompressionStages.All, double? sparsity = null,
-        (int Conv, int Fc)? bits = null, (Func<Model, double> Score, string Measure)? judge = null, IProgress<string>? progress = null,
-        CancellationToken cancellationToken = default)
+        (int Conv, int Fc)? bits = null, (Func<Model, double> Score, string Measure)? judge = null, bool retrained = false,
+        IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfLessThan(budget, 1);
@@ -53,6 +57,8 @@ public static class BudgetPlanner
         if (layers.Length == 0)
             throw new ArgumentException($"Model '{model.Name}' has no conv or fc weights large enough to compress (at least {CompressionSettings.DefaultMinElements} elements).", nameof(model));
         var original = layers.ToDictionary(l => l, l => model.FloatInitializer(l));
+        // Fine-tuning moves the weights, so the final file's Huffman streams differ a little from the one-shot file's.
+        long target = retrained ? (long)(budget * (1 - RetrainedMargin)) : budget;
         var pruned = new Dictionary<double, Model>(); // one pruning per sparsity, shared by every bit setting
         var tried = new List<BudgetCandidate>();
         foreach (var (conv, fc) in bitGrid)
@@ -65,16 +71,17 @@ public static class BudgetPlanner
                 if (!pruned.TryGetValue(sp, out var input))
                     pruned[sp] = input = sp > 0 ? OneShotPruning.Prune(model, layers, sp) : model;
                 var compressed = DeepCompression.Compress(input, recipe.Settings(input));
-                bool fits = compressed.Report.FileBytes <= budget;
-                double? quality = fits && judge is { } j ? j.Score(compressed.Shared) : null;
+                bool fits = compressed.Report.FileBytes <= target;
+                double? quality = fits && !retrained && judge is { } j ? j.Score(compressed.Shared) : null;
                 tried.Add(new BudgetCandidate(recipe, compressed.Report.FileBytes, WeightError(original, compressed.Shared), fits, quality));
                 if (fits) break; // sparser is smaller still, but moves the weights more
             }
         }
         var fitting = tried.Where(c => c.Fits).ToList();
-        var chosen = judge is null ? fitting.MinBy(c => c.WeightError)
+        var chosen = retrained ? fitting.FirstOrDefault() // the most bits, then the least pruning: see BudgetPlan.Retrained
+            : judge is null ? fitting.MinBy(c => c.WeightError)
             : fitting.OrderByDescending(c => c.Quality).ThenBy(c => c.WeightError).FirstOrDefault();
-        return new BudgetPlan(budget, model.SizeBytes, tried, chosen, judge?.Measure);
+        return new BudgetPlan(budget, model.SizeBytes, tried, chosen, retrained ? null : judge?.Measure, retrained, target);
     }
 
     /// <summary>Mean over layers of ‖W − Ŵ‖² / ‖W‖² (0 when nothing changed).</summary>

@@ -20,15 +20,16 @@ public static class CompressionStudy
 
     /// <summary>Decides the recipe: the planner's under a budget, else the request's (paper bits by default).</summary>
     /// <param name="judge">Judges the budget planner's candidates on held-out data; null: weight error decides.</param>
+    /// <param name="retrained">The recipe will be fine-tuned (see <see cref="BudgetPlan.Retrained"/>).</param>
     public static (CompressionRecipe Recipe, BudgetPlan? Plan) Decide(Model model, CompressionRequest request, double defaultSparsity,
-        StageJudge? judge = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+        StageJudge? judge = null, bool retrained = false, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(request);
         CompressionPipeline.Check(request.Stages);
         if (request.Budget is long budget)
         {
-            var plan = BudgetPlanner.Plan(model, budget, request.Stages, request.Sparsity, request.Bits, judge?.ForPlanner(cancellationToken), progress, cancellationToken);
+            var plan = BudgetPlanner.Plan(model, budget, request.Stages, request.Sparsity, request.Bits, judge?.ForPlanner(cancellationToken), retrained, progress, cancellationToken);
             if (plan.DenseFits) return (new CompressionRecipe(CompressionStages.None, 0, 0, 0), plan);
             var pick = plan.Chosen ?? plan.Tried.MinBy(c => c.FileBytes)!; // nothing fits: the smallest, reported over budget
             return (pick.Recipe, plan);
@@ -40,11 +41,12 @@ public static class CompressionStudy
 
     /// <summary>Compresses <paramref name="model"/> one shot and measures every stage.</summary>
     /// <param name="data">Test images (and, for ImageNet nets, the preprocessing model).</param>
+    /// <param name="decided">A recipe (and plan) already chosen, e.g. by a caller that planned for fine-tuning; null: decide here.</param>
     public static CompressionOutcome Run(Model model, CompressionRequest request, QuantizationData data, IProgress<string>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, (CompressionRecipe Recipe, BudgetPlan? Plan)? decided = null)
     {
         var clock = Stopwatch.StartNew();
-        var (recipe, plan) = Decide(model, request, CompressionRequest.DefaultSparsity, StageJudge.ForPlanner(model, data, request.Images), progress, cancellationToken);
+        var (recipe, plan) = decided ?? Decide(model, request, CompressionRequest.DefaultSparsity, StageJudge.ForPlanner(model, data, request.Images), progress: progress, cancellationToken: cancellationToken);
         var judge = StageJudge.For(model, data, request.Images);
         if (recipe.Stages == CompressionStages.None)
             return new CompressionOutcome(model, model, recipe, "nothing to do: the dense model fits the budget", plan,

@@ -50,7 +50,7 @@ public sealed class StageJudge
          accuracy ? $"accuracy on {images:N0} test images" : $"mean cosine with the original's outputs on {images:N0} test images");
 
     /// <summary>What the judgements are measured on.</summary>
-    public string Description => $"{images:N0} test images of {data.Test}" + (accuracy ? "" : " (outputs compared with the original's)");
+    public string Description => $"{images:N0} Fashion-MNIST test images" + (accuracy ? "" : " (outputs compared with the original's)");
 
     /// <summary>The original model: its accuracy, and perfect agreement with itself (not measured).</summary>
     public StageQuality JudgeOriginal(CancellationToken cancellationToken = default) =>

@@ -89,6 +89,20 @@ public class BudgetPlannerTests
     }
 
     [Fact]
+    public void ForARetrainedNet_TheMostBitsWin_PrunedAsMuchAsNeeded_WithRoomToSpare()
+    {
+        var plan = BudgetPlanner.Plan(Dense, 100_000, retrained: true);
+
+        Assert.Equal(95_000, plan.Target);
+        var chosen = plan.Chosen!;
+        Assert.Equal(plan.Tried.First(c => c.Fits), chosen);
+        Assert.Equal((8, 5), (chosen.Recipe.ConvBits, chosen.Recipe.FcBits)); // the paper's bits fit once pruned enough
+        Assert.True(chosen.FileBytes <= 95_000);
+        Assert.All(plan.Tried.Where(c => c.Recipe.Sparsity < chosen.Recipe.Sparsity && c.Recipe.FcBits == 5 && c.Recipe.ConvBits == 8), c => Assert.False(c.Fits));
+        Assert.Contains("the most bits", plan.Explanation);
+    }
+
+    [Fact]
     public void ABudgetWithoutTheHuffmanStage_IsRefused() =>
         Assert.Contains("checked against the real compressed file", Assert.Throws<ArgumentException>(
             () => BudgetPlanner.Plan(Dense, 10_000, CompressionStages.Prune | CompressionStages.Share)).Message);
