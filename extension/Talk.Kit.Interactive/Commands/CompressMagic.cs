@@ -62,9 +62,7 @@ public sealed partial class CompressMagic : IMagicCommand
         {
             if (zoo)
                 return ZooCompression.Run((ZooModel)value!, request, FashionMnist.Load(), Stages(progress), status, context.CancellationToken);
-            bool imageNet = model.Inputs[0].Dims is { Count: 4 } d && d[1].Value == 3;
-            var data = QuantizationData.FashionMnist(FashionMnist.Load(), imageNet ? PretrainedResNet18.LoadPreprocess() : null);
-            return CompressionStudy.Run(model, request, data, status, context.CancellationToken);
+            return CompressionStudy.Run(model, request, EvaluationData.For(model), status, context.CancellationToken);
         }, context.CancellationToken);
         string name = command.As ?? $"{original}-compressed";
         string? saved = save is null || outcome.File is null ? null : outcome.Save(save);

@@ -59,8 +59,7 @@ public sealed class QuantizeMagic : IMagicCommand
             $"#!quantize {command.Name} --method qat --bits 4") : null;
         var study = await Task.Run(() =>
         {
-            bool imageNet = model.Inputs[0].Dims is { Count: 4 } d && d[1].Value == 3;
-            var data = QuantizationData.FashionMnist(FashionMnist.Load(), imageNet ? PretrainedResNet18.LoadPreprocess() : null);
+            var data = EvaluationData.For(model);
             return qat is null
                 ? QuantizationStudy.Run(model, data, request, sink, context.CancellationToken)
                 : QatStudy.Run(qat, data, command.QatOptions(request), request, sink, context.CancellationToken).Study;
