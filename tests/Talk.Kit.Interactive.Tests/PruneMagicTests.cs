@@ -133,7 +133,7 @@ public sealed class PruneMagicTests
                 Assert.Equal(0, zeros);
             }
         }
-        Assert.Contains("zeros reached", Formatted(events, "text/html"));
+        Assert.Contains("zeros: target", Formatted(events, "text/html"));
         Assert.Contains("features.conv2", Formatted(events, "text/plain"));
         AssertLatencyMeasured(root);
     }
@@ -179,6 +179,7 @@ public sealed class PruneMagicTests
             Assert.Equal((conv.Value.GetProperty("before").GetInt64() + 1) / 2, conv.Value.GetProperty("after").GetInt64()); // half, rounded
         AssertLatencyMeasured(root);
         Assert.True(Kit.Models["lenet-slim"].SizeBytes < Kit.Models["lenet"].SizeBytes);
+        Assert.Matches(@"features\.conv2 +600 weights +50\.0% → +50\.0% +filters 16 → 8", Formatted(events, "text/plain")); // reached = filters removed
     }
 
     /// <summary>Timings exist (their values depend on the machine: no claims about them here).</summary>

@@ -58,16 +58,20 @@ internal static class PruneViews
     {
         var text = new StringBuilder($"#!prune {r.Original} → {r.Pruned}: {r.Method}\n");
         foreach (var (key, value) in Summary(r)) text.AppendLine($"  {key}: {value}");
-        text.AppendLine(r.Structured ? "  per layer (target = fraction of filters removed):" : "  per layer (target → zeros reached):");
+        text.AppendLine(r.Structured ? "  per layer (filters removed: target → reached):" : "  per layer (zeros: target → reached):");
         foreach (var row in LayerRows(r)) text.AppendLine($"    {row[0],-20} {row[1],9} weights  {row[2],6} → {row[3],6}{(row[4] is "" ? "" : $"  filters {row[4]}")}");
         return text.ToString();
     }
 
-    /// <summary>Per layer: name, weights, target, zeros reached, filters before → after (structured).</summary>
-    private static IEnumerable<string[]> LayerRows(PruneReport r) => r.Layers.Select(l => new[]
+    /// <summary>
+    /// Per layer: name, weights, target, reached, filters before → after. Reached is the fraction of zeros, or, structured,
+    /// the fraction of the conv's filters removed (its remaining weights are dense).
+    /// </summary>
+    private static IEnumerable<string[]> LayerRows(PruneReport r) => r.Layers.Select(l =>
     {
-        l.Name, Format.Count(l.Weights), l.Target is double t ? Format.Percent(t, 1) : "dense", Format.Percent(l.Sparsity, 1),
-        r.Channels.TryGetValue(l.Name, out var ch) ? $"{ch.Before} → {ch.After}" : "",
+        bool conv = r.Channels.TryGetValue(l.Name, out var ch);
+        string reached = !r.Structured ? Format.Percent(l.Sparsity, 1) : conv ? Format.Percent(1 - ch!.After / (double)ch.Before, 1) : "—";
+        return new[] { l.Name, Format.Count(l.Weights), l.Target is double t ? Format.Percent(t, 1) : "dense", reached, conv ? $"{ch!.Before} → {ch.After}" : "" };
     });
 
     /// <summary>The headline numbers, shared by the text and HTML views.</summary>
@@ -94,7 +98,7 @@ internal static class PruneViews
         html.Append(Heading($"'{r.Original}' pruned into '{r.Pruned}'", 3)).Append(Paragraph(r.Method));
         html.Append(Facts(Summary(r).Select(f => (f.Key, (object?)f.Value))));
         html.Append(Heading("Per layer"));
-        html.Append(Table(["layer", "weights", r.Structured ? "target (filters removed)" : "target sparsity", "zeros reached", "filters before → after"],
+        html.Append(Table(["layer", "weights", r.Structured ? "filters removed: target" : "zeros: target", "reached", "filters before → after"],
             LayerRows(r).Select(row => (IReadOnlyList<object?>)row)));
         html.Append(Heading("Latency against the original (interleaved)"));
         html.Append(ProfileViews.LatencyHtml(r.Latency));
