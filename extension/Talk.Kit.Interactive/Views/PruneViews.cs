@@ -58,13 +58,27 @@ internal static class PruneViews
     {
         var text = new StringBuilder($"#!prune {r.Original} → {r.Pruned}: {r.Method}\n");
         foreach (var (key, value) in Summary(r)) text.AppendLine($"  {key}: {value}");
+        text.AppendLine(r.Structured ? "  per layer (filters removed: target → reached):" : "  per layer (zeros: target → reached):");
+        foreach (var row in LayerRows(r)) text.AppendLine($"    {row[0],-20} {row[1],9} weights  {row[2],6} → {row[3],6}{(row[4] is "" ? "" : $"  filters {row[4]}")}");
         return text.ToString();
     }
+
+    /// <summary>
+    /// Per layer: name, weights, target, reached, filters before → after. Reached is the fraction of zeros, or, structured,
+    /// the fraction of the conv's filters removed (its remaining weights are dense).
+    /// </summary>
+    private static IEnumerable<string[]> LayerRows(PruneReport r) => r.Layers.Select(l =>
+    {
+        bool conv = r.Channels.TryGetValue(l.Name, out var ch);
+        string reached = !r.Structured ? Format.Percent(l.Sparsity, 1) : conv ? Format.Percent(1 - ch!.After / (double)ch.Before, 1) : "—";
+        return new[] { l.Name, Format.Count(l.Weights), l.Target is double t ? Format.Percent(t, 1) : "dense", reached, conv ? $"{ch!.Before} → {ch.After}" : "" };
+    });
 
     /// <summary>The headline numbers, shared by the text and HTML views.</summary>
     private static IEnumerable<(string Key, string Value)> Summary(PruneReport r)
     {
         var (b, a) = (r.Before, r.After);
+        yield return ("targets", r.Targets);
         yield return ("parameters", $"{Format.Count(b.Parameters)} → {Format.Count(a.Parameters)}");
         yield return ("non-zero parameters", $"{Format.Count(b.NonZeros)} → {Format.Count(a.NonZeros)} (conv/linear weights {Format.Percent(r.TotalSparsity, 1)} zeros)");
         yield return ("ONNX file", $"{Format.Bytes(b.FileBytes)} → {Format.Bytes(a.FileBytes)}; gzipped {Format.Bytes(b.CompressedBytes)} → {Format.Bytes(a.CompressedBytes)}" +
@@ -84,8 +98,8 @@ internal static class PruneViews
         html.Append(Heading($"'{r.Original}' pruned into '{r.Pruned}'", 3)).Append(Paragraph(r.Method));
         html.Append(Facts(Summary(r).Select(f => (f.Key, (object?)f.Value))));
         html.Append(Heading("Per layer"));
-        html.Append(Table(["layer", "zeros", "filters before → after"], r.LayerSparsity.Select(l => (IReadOnlyList<object?>)[l.Key, Format.Percent(l.Value, 1),
-            r.Channels.TryGetValue(l.Key, out var ch) ? $"{ch.Before} → {ch.After}" : ""])));
+        html.Append(Table(["layer", "weights", r.Structured ? "filters removed: target" : "zeros: target", "reached", "filters before → after"],
+            LayerRows(r).Select(row => (IReadOnlyList<object?>)row)));
         html.Append(Heading("Latency against the original (interleaved)"));
         html.Append(ProfileViews.LatencyHtml(r.Latency));
         return html.Append("</div>").ToString();
@@ -94,8 +108,9 @@ internal static class PruneViews
     /// <summary>JSON: the measurements; the pruned model appears as name, size and lineage, never as bytes.</summary>
     public static object PruneJson(PruneReport r) => new
     {
-        r.Original, r.Pruned, r.Structured, r.Target, r.Method, r.Before, r.After, r.LayerSparsity, r.TotalSparsity, r.Channels, r.FineTuning,
-        r.Latency, r.LatencyRatio,
+        r.Original, r.Pruned, r.Structured, r.Targets, r.Method, r.Before, r.After,
+        Layers = r.Layers.Select(l => new { l.Name, l.Target, l.Weights, l.Zeros, l.Sparsity }), r.TotalSparsity, r.Channels, r.FineTuning,
+        r.Latency, r.LatencyRatio, r.Sensitivity,
         PrunedModel = new { r.PrunedModel.Name, r.PrunedModel.SizeBytes, Lineage = r.PrunedModel.Lineage.ToString() },
     };
 }
