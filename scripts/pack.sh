@@ -18,7 +18,8 @@ done
 # drop every entry that mentions the kit.
 cache="$HOME/.packagemanagement/nuget/Cache"
 if [ -d "$cache" ]; then
-  grep -lis "talk.kit" "$cache"/* 2>/dev/null | while read -r f; do
+  # grep finds nothing when no notebook ran since the last pack: not an error (pipefail would make it one).
+  { grep -lis "talk.kit" "$cache"/* 2>/dev/null || true; } | while read -r f; do
     base="$(basename "$f")"; rm -f "$cache/${base%%.*}".*
   done
 fi
