@@ -9,18 +9,6 @@ namespace Talk.Kit.Interactive.Tests;
 /// <summary>#!compress in a real kernel: bad input, one-shot compression of a plain ONNX classifier, and the fine-tuned path on a briefly trained lenet-5.</summary>
 public sealed class CompressMagicTests
 {
-    /// <summary>An ONNX classifier with no TorchSharp network behind it: Flatten → Gemm 10×784 (31 KB of weights).</summary>
-    private static Model PlainOnnx()
-    {
-        var random = new Random(3);
-        var bytes = new OnnxGraphBuilder("plain", opset: 13).Input("x", OnnxElementType.Float, -1, 1, 28, 28)
-            .Node("Flatten", ["x"], ["f"], name: "flatten")
-            .Initializer("W", Enumerable.Range(0, 10 * 784).Select(_ => (float)random.NextDouble() - 0.5f).ToArray(), 10, 784)
-            .Node("Gemm", ["f", "W"], ["y"], new Dictionary<string, object> { ["transB"] = 1L }, name: "fc")
-            .Output("y", OnnxElementType.Float, -1, 10).ToBytes();
-        return ModelLoader.Load(bytes, "plain");
-    }
-
     [Theory]
     [InlineData("#!compress", "#!compress needs the name of a workspace model.")]
     [InlineData("#!compress net --pipeline huffman", "huffman codes the cluster indices of shared weights, so it needs share")]
@@ -37,7 +25,7 @@ public sealed class CompressMagicTests
     public async Task CompressMagic_BadInput_GetsTheKitsOwnMessage_AndTheKernelKeepsWorking(string cell, string message)
     {
         using var k = await StartAsync();
-        Kit.Models["net"] = PlainOnnx();
+        Kit.Models["net"] = PlainModels.Classifier();
         Assert.Contains(message, Failure(await k.RunAsync(cell)));
         Assert.Equal(2, ReturnValue(await k.RunAsync("1 + 1")));
     }
@@ -46,7 +34,7 @@ public sealed class CompressMagicTests
     public async Task CompressMagic_UnderABudget_WritesAFileThatFits_AndShowsWaterfallTableAndLimits()
     {
         using var k = await StartAsync();
-        Kit.Models["net"] = PlainOnnx();
+        Kit.Models["net"] = PlainModels.Classifier();
         string path = Path.Combine(Path.GetTempPath(), $"talkkit-{Guid.NewGuid():N}.tkdc");
         try
         {

@@ -11,18 +11,6 @@ public sealed class PruneMagicTests
     // A tiny trained network: one epoch on 1,000 images is enough to have something to prune (cached after the first test).
     private const string Train = "#!model train lenet-5 --epochs 1 --train-images 1000 --as lenet";
 
-    /// <summary>An ONNX model with no TorchSharp network behind it: Flatten → Gemm.</summary>
-    private static Model PlainOnnx()
-    {
-        var random = new Random(3);
-        var bytes = new OnnxGraphBuilder("plain", opset: 13).Input("x", OnnxElementType.Float, -1, 1, 28, 28)
-            .Node("Flatten", ["x"], ["f"], name: "flatten")
-            .Initializer("W", Enumerable.Range(0, 10 * 784).Select(_ => (float)random.NextDouble() - 0.5f).ToArray(), 10, 784)
-            .Node("Gemm", ["f", "W"], ["y"], new Dictionary<string, object> { ["transB"] = 1L }, name: "fc")
-            .Output("y", OnnxElementType.Float, -1, 10).ToBytes();
-        return ModelLoader.Load(bytes, "plain");
-    }
-
     [Theory]
     [InlineData("#!prune", "#!prune needs the name of a zoo model trained here.")]
     [InlineData("#!prune net", "#!prune needs --sparsity")]
@@ -48,7 +36,7 @@ public sealed class PruneMagicTests
     public async Task PruneMagic_BadInput_GetsTheKitsOwnMessage_AndTheKernelKeepsWorking(string cell, string message)
     {
         using var k = await StartAsync();
-        Kit.Models["net"] = PlainOnnx();
+        Kit.Models["net"] = PlainModels.Classifier();
         Assert.Contains(message, Failure(await k.RunAsync(cell)));
         Assert.Equal(2, ReturnValue(await k.RunAsync("1 + 1")));
     }
