@@ -58,7 +58,7 @@ public static class DeepCompressionRun
         double prunedAccuracy = Accuracy(pruned);
 
         // 2. Trained quantization (§3): k-means per layer, then fine-tune the centroids.
-        var bits = options.Bits ?? DefaultBits(net, options.Sparsity.Keys);
+        var bits = options.Bits ?? DefaultBits(net, options.Sparsity);
         training?.Enter("share");
         var sharing = CentroidFineTuning.Share(net, bits);
         var sharingEpochs = sharing.FineTune(net, data.Train, options.Sharing, progress: training, cancellationToken: cancellationToken);
@@ -83,12 +83,24 @@ public static class DeepCompressionRun
             bits, pruning, sharingEpochs, pruned, shared, decoded, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>The paper's bits for every pruned layer large enough for a codebook to pay (smaller ones stay raw fp32 in the file).</summary>
-    public static IReadOnlyDictionary<string, int> DefaultBits(nn.Module net, IEnumerable<string> layers)
+    /// <summary>
+    /// The paper's bits (8 conv, 5 fc) for every pruned layer, capped by <see cref="CodebookBits.Cap"/> for the weights
+    /// it keeps (count − round(sparsity · count)); a layer too small for any codebook to pay is left out (it stays pruned fp32, raw in the file).
+    /// </summary>
+    /// <param name="sparsity">Module path → fraction pruned.</param>
+    public static IReadOnlyDictionary<string, int> DefaultBits(nn.Module net, IReadOnlyDictionary<string, double> sparsity)
     {
+        ArgumentNullException.ThrowIfNull(sparsity);
         var all = PrunableLayer.Of(net);
-        return CentroidFineTuning.PaperBits(net, layers.Where(n => PrunableLayer.Find(all, n).Count >= CompressionSettings.DefaultMinElements));
+        var paper = CentroidFineTuning.PaperBits(net, sparsity.Keys);
+        return paper
+            .Select(p => (p.Key, Bits: CodebookBits.Cap(p.Value, Kept(PrunableLayer.Find(all, p.Key).Count, sparsity[p.Key]))))
+            .Where(p => p.Bits > 0)
+            .ToDictionary(p => p.Key, p => p.Bits);
     }
+
+    // As MagnitudeCriterion prunes: round(sparsity · count) weights.
+    private static long Kept(long count, double sparsity) => count - (long)Math.Round(sparsity * count);
 
     private static Dictionary<string, string> Describe(IReadOnlyDictionary<string, double> sparsity) =>
         sparsity.ToDictionary(s => s.Key, s => s.Value.ToString("0.0%", CultureInfo.InvariantCulture));

@@ -6,8 +6,8 @@ namespace Talk.Kit.Training.Pruning;
 /// <param name="Sparsity">Target fraction pruned per layer (module path → sparsity).</param>
 /// <param name="Pruning">Fine-tuning with masks (and the AGP schedule).</param>
 /// <param name="Sharing">Centroid fine-tuning after weight sharing.</param>
-/// <param name="Bits">Weight-sharing bits per layer; null: the paper's 8 (conv) / 5 (fc) for every pruned layer of at least
-/// <see cref="CompressionSettings.DefaultMinElements"/> weights (smaller ones stay pruned fp32, as the file stores them raw).</param>
+/// <param name="Bits">Weight-sharing bits per layer; null: <see cref="DeepCompressionRun.DefaultBits"/>, the paper's 8 (conv) / 5 (fc)
+/// capped for small layers by <see cref="CodebookBits.Cap"/> (a layer too small for any codebook stays pruned fp32, raw in the file).</param>
 public sealed record DeepCompressionRunOptions(IReadOnlyDictionary<string, double> Sparsity, PruningOptions Pruning, TrainingOptions Sharing,
     IReadOnlyDictionary<string, int>? Bits = null)
 {
