@@ -79,7 +79,7 @@ public static class DeepCompressionRun
         progress?.Report(new DeepCompressionProgress("decode", null));
         var decoded = ModelLoader.Validate(DeepCompression.Decompress(compressed.ToArray(), $"{name}-decoded", "Deep Compression file"));
         double decodedAccuracy = Accuracy(decoded);
-        return new DeepCompressionRunResult(name, data.Test.ToString(), dense, prunedAccuracy, sharedAccuracy, decodedAccuracy, compressed.Report,
+        return new DeepCompressionRunResult(name, data.Test.ToString(), dense, prunedAccuracy, sharedAccuracy, decodedAccuracy, compressed,
             bits, pruning, sharingEpochs, pruned, shared, decoded, clock.Elapsed.TotalSeconds);
     }
 
