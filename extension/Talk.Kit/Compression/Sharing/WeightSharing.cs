@@ -15,7 +15,8 @@ namespace Talk.Kit.Compression.Sharing;
 /// lower cluster; an empty cluster keeps its centroid (centroids stay ascending, so the intervals stay valid).
 /// A layer with at most k distinct non-zero values (one already shared, as centroid fine-tuning leaves it) gets each
 /// value as its own centroid: zero error, the global optimum, which Lloyd from the linear start can miss by merging two
-/// values and leaving a centroid empty. So encoding a shared layer is lossless.
+/// values and leaving a centroid empty. So encoding a shared layer is lossless. (With maxIterations 0 the linear start is
+/// returned as documented.)
 /// </remarks>
 public static class WeightSharing
 {
@@ -53,7 +54,7 @@ public static class WeightSharing
         Array.Sort(sorted, order);
         if (sorted.Length == 0)
             return new SharedWeights(new float[k], [], 0, true);
-        if (Distinct(sorted, k) is { } exact)
+        if (maxIterations > 0 && Distinct(sorted, k) is { } exact)
             return exact.With(order);
 
         var prefix = new double[sorted.Length + 1]; // prefix[i] = Σ sorted[0..i−1]: any cluster's sum in O(1)
