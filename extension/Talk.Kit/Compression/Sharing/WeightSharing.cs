@@ -13,10 +13,6 @@ namespace Talk.Kit.Compression.Sharing;
 /// midpoints between neighbouring centroids (binary search), then take means from prefix sums — O(k log n), which
 /// makes running to exact convergence cheap even for millions of weights. A weight exactly on a midpoint joins the
 /// lower cluster; an empty cluster keeps its centroid (centroids stay ascending, so the intervals stay valid).
-/// A layer with at most k distinct non-zero values (one already shared, as centroid fine-tuning leaves it) gets each
-/// value as its own centroid: zero error, the global optimum, which Lloyd from the linear start can miss by merging two
-/// values and leaving a centroid empty. So encoding a shared layer is lossless. (With maxIterations 0 the linear start is
-/// returned as documented.)
 /// </remarks>
 public static class WeightSharing
 {
@@ -54,8 +50,6 @@ public static class WeightSharing
         Array.Sort(sorted, order);
         if (sorted.Length == 0)
             return new SharedWeights(new float[k], [], 0, true);
-        if (maxIterations > 0 && Distinct(sorted, k) is { } exact)
-            return exact.With(order);
 
         var prefix = new double[sorted.Length + 1]; // prefix[i] = Σ sorted[0..i−1]: any cluster's sum in O(1)
         for (int i = 0; i < sorted.Length; i++)
@@ -82,37 +76,6 @@ public static class WeightSharing
             for (int i = cuts[j]; i < cuts[j + 1]; i++)
                 indices[order[i]] = j;
         return new SharedWeights(centroids, indices, iterations, converged);
-    }
-
-    /// <summary>Each distinct value its own centroid (the rest repeat the largest, unused) when there are at most k; else null.</summary>
-    private static DistinctValues? Distinct(float[] sorted, int k)
-    {
-        var centroids = new float[k];
-        var cluster = new int[sorted.Length]; // per sorted position
-        int count = 1;
-        centroids[0] = sorted[0];
-        for (int i = 1; i < sorted.Length; i++)
-        {
-            if (sorted[i] != sorted[i - 1])
-            {
-                if (count == k) return null;
-                centroids[count++] = sorted[i];
-            }
-            cluster[i] = count - 1;
-        }
-        for (int j = count; j < k; j++) centroids[j] = sorted[^1];
-        return new DistinctValues(centroids, cluster);
-    }
-
-    private sealed record DistinctValues(float[] Centroids, int[] Cluster)
-    {
-        /// <summary>Indices back in the weights' order: order[i] is where sorted[i] came from.</summary>
-        public SharedWeights With(int[] order)
-        {
-            var indices = new int[Cluster.Length];
-            for (int i = 0; i < Cluster.Length; i++) indices[order[i]] = Cluster[i];
-            return new SharedWeights(Centroids, indices, 0, true);
-        }
     }
 
     /// <summary>The paper's linear initialisation: c_j = min + j·(max − min)/(k − 1), j = 0..k−1.</summary>

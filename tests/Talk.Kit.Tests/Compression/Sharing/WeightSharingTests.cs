@@ -43,27 +43,6 @@ public class WeightSharingTests
     }
 
     [Fact]
-    public void AtMostKDistinctValues_EachGetsItsOwnCentroid_WhereLloydFromTheLinearStartWouldMergeThem()
-    {
-        // Linear start 1, 4, 7, 10: Lloyd puts 1, 1.1 and 1.2 into one cluster, leaves two empty, and stops there.
-        float[] layer = [1.2f, 0, 10f, 1f, 1.1f, 1f, 0, 10f];
-        var lloyd = WeightSharing.Cluster(layer, bits: 2, maxIterations: 0);
-        Assert.Equal(lloyd.Indices[0], lloyd.Indices[3]); // the trap: 1.2 and 1 start in one cluster
-
-        var shared = WeightSharing.Cluster(layer, bits: 2);
-
-        Assert.Equal(layer, shared.Decode(layer)); // lossless: an already shared layer is stored exactly
-        Assert.Equal(new[] { 1f, 1.1f, 1.2f, 10f }, shared.Centroids);
-        Assert.Equal(new[] { 2, 3, 0, 1, 0, 3 }, shared.Indices);
-        Assert.True(shared.Converged);
-
-        float[] fewer = [0, -0.5f, 0.5f, -0.5f]; // 2 distinct values, 8 centroids: the unused ones repeat the largest
-        var padded = WeightSharing.Cluster(fewer, bits: 3);
-        Assert.Equal(new[] { -0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f }, padded.Centroids);
-        Assert.Equal(fewer, padded.Decode(fewer));
-    }
-
-    [Fact]
     public void PrunedZeros_StayZero_AndGetNoIndex()
     {
         float[] layer = [0, 1f, 0, 2f, 0, 3f, 0, 4f];
