@@ -25,7 +25,8 @@ namespace Talk.Kit.Training.Pruning;
 /// hardly feels, so its recipe prunes the fc layers harder than Table 3 and small layers get codebooks capped by
 /// <see cref="CodebookBits"/> (at the paper's sparsities and bits it was 12,080 B, 20.4×). Encoding re-runs k-means on
 /// the shared weights, which can merge rarely used centroids: the file decodes 0.04–0.06 points below the shared model,
-/// but its cluster-index streams have lower entropy (storing every shared value exactly gave lenet-300-100 28,236 B, 37.8×).
+/// but its cluster-index streams have lower entropy (storing every shared value exactly gave lenet-300-100 28,236 B,
+/// 37.8×, 89.29%; lenet-5 6,123 B, 40.3×, 88.65%).
 /// </remarks>
 /// <example><code>
 /// var run = DeepCompressionRun.Run(Zoo.Get("lenet-300-100"), FashionMnist.Load());
