@@ -43,11 +43,25 @@ internal static class FusionBenchmark
 
     internal static void Save(string file, object value)
     {
-        string folder = Path.Combine(RepositoryRoot(), "artifacts", "benchmarks");
-        Directory.CreateDirectory(folder);
-        string path = Path.Combine(folder, file);
+        string path = ArtifactPath(file);
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(value, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
         Console.Error.WriteLine($"  wrote {path}");
+    }
+
+    /// <summary>Writes a binary artifact (e.g. a .tkdc file) beside the JSON; returns its path.</summary>
+    internal static string SaveBytes(string file, byte[] bytes)
+    {
+        string path = ArtifactPath(file);
+        AtomicFile.WriteAllBytes(path, bytes);
+        Console.Error.WriteLine($"  wrote {path}");
+        return path;
+    }
+
+    private static string ArtifactPath(string file)
+    {
+        string folder = Path.Combine(RepositoryRoot(), "artifacts", "benchmarks");
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, file);
     }
 
     private static string RepositoryRoot()

@@ -10,6 +10,7 @@ var benchmarks = new Dictionary<string, Func<BenchmarkArguments, CancellationTok
     ["fusion"] = FusionBenchmark.RunAsync,
     ["quantize"] = QuantizationBenchmark.RunAsync,
     ["prune-latency"] = PruningLatencyBenchmark.RunAsync,
+    ["compress"] = CompressBenchmark.RunAsync,
 };
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {

@@ -13,17 +13,19 @@ public sealed record DeepCompressionStage(string Stage, long Bytes, double? Accu
 /// <param name="PrunedAccuracy">After pruning and fine-tuning with masks.</param>
 /// <param name="SharedAccuracy">After weight sharing and centroid fine-tuning.</param>
 /// <param name="DecodedAccuracy">The model decoded from the compressed file.</param>
-/// <param name="Report">The file's per-layer and stage sizes.</param>
+/// <param name="Compressed">The compressed file (its bytes, <c>Save</c>) and its per-layer and stage sizes.</param>
 /// <param name="Bits">Weight-sharing bits per shared layer.</param>
 /// <param name="Pruning">Final sparsity per layer, the AGP events, the fine-tuning epochs.</param>
 /// <param name="SharingEpochs">Centroid fine-tuning epochs.</param>
 /// <param name="Decoded">The model decoded from the file (dense fp32, runs in ONNX Runtime).</param>
 /// <param name="Seconds">Wall time of the whole run.</param>
-/// <param name="File">The compressed file's bytes (what <see cref="Decoded"/> was decoded from).</param>
 public sealed record DeepCompressionRunResult(string Network, string Data, double DenseAccuracy, double PrunedAccuracy, double SharedAccuracy,
-    double DecodedAccuracy, CompressionReport Report, IReadOnlyDictionary<string, int> Bits, PruningResult Pruning,
-    IReadOnlyList<EpochResult> SharingEpochs, Model Pruned, Model Shared, Model Decoded, double Seconds, byte[] File)
+    double DecodedAccuracy, CompressedModel Compressed, IReadOnlyDictionary<string, int> Bits, PruningResult Pruning,
+    IReadOnlyList<EpochResult> SharingEpochs, Model Pruned, Model Shared, Model Decoded, double Seconds)
 {
+    /// <summary>The file's per-layer and stage sizes.</summary>
+    public CompressionReport Report => Compressed.Report;
+
     /// <summary>Bytes of the compressed file.</summary>
     public long FileBytes => Report.FileBytes;
 

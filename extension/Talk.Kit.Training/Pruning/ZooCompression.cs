@@ -50,7 +50,7 @@ public static class ZooCompression
         string method = (paper ? $"the paper's recipe for {zoo.Entry.Name} (Han et al. 2016, Tables 2–3)" : plan is null ? $"{recipe}" : $"{recipe}, chosen by the budget planner") +
             $"; pruned with masks and fine-tuned {options.Pruning.Training.Epochs} epoch(s), centroids fine-tuned {options.Sharing.Epochs} epoch(s). " +
             $"Sparsity: {sparsities}. Weight bits: {bits}.";
-        return new CompressionOutcome(zoo.Model, run.Decoded, applied, method, plan, stages, run.Report, run.File, request.Budget,
+        return new CompressionOutcome(zoo.Model, run.Decoded, applied, method, plan, stages, run.Report, run.Compressed.ToArray(), request.Budget,
             judge.Description, clock.Elapsed.TotalSeconds);
     }
 

@@ -55,7 +55,7 @@ public static class BudgetPlanner
         var bitGrid = bits is { } b ? [b] : Bits;
         var layers = CompressionSettings.ForModel(model).Layers.Select(l => l.Initializer).ToArray();
         if (layers.Length == 0)
-            throw new ArgumentException($"Model '{model.Name}' has no conv or fc weights large enough to compress (at least {CompressionSettings.DefaultMinElements} elements).", nameof(model));
+            throw new ArgumentException($"Model '{model.Name}' has no conv or fc weights large enough for a codebook to pay (see CodebookBits).", nameof(model));
         var original = layers.ToDictionary(l => l, l => model.FloatInitializer(l));
         // Fine-tuning moves the weights, so the final file's Huffman streams differ a little from the one-shot file's.
         long target = retrained ? (long)(budget * (1 - RetrainedMargin)) : budget;

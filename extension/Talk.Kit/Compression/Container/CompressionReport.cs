@@ -51,11 +51,13 @@ public sealed record StageSizes(long DenseFp32, long Sparse, long Shared, long H
 
 /// <summary>What compressing a model gave: per-layer sizes, stage sizes, and where every byte of the file went.</summary>
 /// <param name="ContainerBytes">Fixed header and the tensor count.</param>
-/// <param name="GraphBytes">The stored ModelProto (structure and raw initializers).</param>
-/// <param name="RawInitializerBytes">Of <paramref name="GraphBytes"/>: the initializers left uncompressed.</param>
+/// <param name="GraphBytes">The graph as stored in the file (ModelProto with structure and raw initializers, Brotli-compressed
+/// when that is smaller: <see cref="ContainerFormat.GraphBrotli"/>).</param>
+/// <param name="GraphProtobufBytes">The same ModelProto serialized, before Brotli.</param>
+/// <param name="RawInitializerBytes">Of <paramref name="GraphProtobufBytes"/>: the initializers left uncompressed.</param>
 /// <param name="FileBytes">The whole file: ContainerBytes + GraphBytes + Σ layer TotalBytes + ChecksumBytes.</param>
 public sealed record CompressionReport(IReadOnlyList<LayerSizeReport> Layers, long ContainerBytes, long GraphBytes,
-    long RawInitializerBytes, long ChecksumBytes, long FileBytes, StageSizes Stages)
+    long GraphProtobufBytes, long RawInitializerBytes, long ChecksumBytes, long FileBytes, StageSizes Stages)
 {
     /// <summary>Dense fp32 initializers ÷ file.</summary>
     public double CompressionRatio => FileBytes == 0 ? 0 : Stages.DenseFp32 / (double)FileBytes;
@@ -68,7 +70,8 @@ public sealed record CompressionReport(IReadOnlyList<LayerSizeReport> Layers, lo
         foreach (var l in Layers)
             s.AppendLine($"{l.Name,-14}{l.Weights,10:N0}{l.Kept,7:P1}{l.WeightBits,7}{l.CodedWeightBits,6:F1}{l.IndexBits,7}{l.CodedIndexBits,6:F1}" +
                          $"{l.WeightBytes,11:N0}{l.IndexBytes,9:N0}{l.TableBytes,9:N0}{l.TotalBytes,9:N0}{l.CompressionRatio,7:F1}×");
-        s.AppendLine($"graph {GraphBytes:N0} B (raw initializers {RawInitializerBytes:N0} B), header {ContainerBytes:N0} B, CRC {ChecksumBytes} B");
+        string graph = GraphBytes < GraphProtobufBytes ? $"{GraphBytes:N0} B Brotli of {GraphProtobufBytes:N0} B protobuf" : $"{GraphBytes:N0} B";
+        s.AppendLine($"graph {graph} (raw initializers {RawInitializerBytes:N0} B of it), header {ContainerBytes:N0} B, CRC {ChecksumBytes} B");
         var st = Stages;
         s.Append($"dense fp32 {st.DenseFp32:N0} B → sparse {st.Sparse:N0} B ({Ratio(st.Sparse)}) → shared {st.Shared:N0} B ({Ratio(st.Shared)}) " +
                  $"→ Huffman {st.Huffman:N0} B ({Ratio(st.Huffman)})");

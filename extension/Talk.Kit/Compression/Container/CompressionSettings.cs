@@ -1,5 +1,6 @@
 using Onnx;
 using Talk.Kit.Compression.Sharing;
+using Talk.Kit.Fusion;
 using Talk.Kit.Models;
 
 namespace Talk.Kit.Compression.Container;
@@ -8,9 +9,6 @@ namespace Talk.Kit.Compression.Container;
 /// <param name="Layers">One entry per compressed initializer.</param>
 public sealed record CompressionSettings(IReadOnlyList<LayerCompression> Layers)
 {
-    /// <summary>Tensors smaller than this stay raw by default: their codebook and tables would cost more than they save.</summary>
-    public const int DefaultMinElements = 256;
-
     public IReadOnlyList<LayerCompression> Layers { get; init; } = Layers.ToArray();
 
     /// <summary>Lloyd iterations at most per layer.</summary>
@@ -18,22 +16,24 @@ public sealed record CompressionSettings(IReadOnlyList<LayerCompression> Layers)
 
     /// <summary>
     /// The paper's defaults for <paramref name="model"/>: every float32 initializer of rank 4 (conv kernels) gets
-    /// <see cref="LayerCompression.Conv"/>, every one of rank 2 (fc weights) <see cref="LayerCompression.Fc"/>, when it
-    /// has at least <paramref name="minElements"/> elements; biases and small tensors stay raw.
+    /// <see cref="LayerCompression.Conv"/>, every one of rank 2 (fc weights) <see cref="LayerCompression.Fc"/>, with the
+    /// weight bits capped by <see cref="CodebookBits.Cap"/> for its non-zeros (its zeros are the pruned weights).
+    /// Biases, and tensors with too few non-zeros for any codebook to pay (under 64), stay raw.
     /// </summary>
-    public static CompressionSettings ForModel(Model model, int minElements = DefaultMinElements)
+    /// <param name="convBits">Bits wanted for conv kernels (default the paper's 8), before the cap.</param>
+    /// <param name="fcBits">Bits wanted for fc weights (default the paper's 5), before the cap.</param>
+    public static CompressionSettings ForModel(Model model, int convBits = WeightSharing.ConvBits, int fcBits = WeightSharing.FcBits)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var layers = model.ReadOnlyProto.Graph.Initializer
-            .Where(t => t.DataType == (int)OnnxElementType.Float && ModelFacts.ElementCount(t) >= minElements)
-            .Select(t => t.Dims.Count switch
-            {
-                4 => LayerCompression.Conv(t.Name),
-                2 => LayerCompression.Fc(t.Name),
-                _ => null,
-            })
-            .OfType<LayerCompression>()
-            .ToArray();
+        var layers = new List<LayerCompression>();
+        foreach (var t in model.ReadOnlyProto.Graph.Initializer)
+        {
+            if (t.DataType != (int)OnnxElementType.Float || t.Dims.Count is not (2 or 4) || GraphEdit.ReadFloats(t) is not { } weights)
+                continue;
+            var paper = t.Dims.Count == 4 ? LayerCompression.Conv(t.Name) : LayerCompression.Fc(t.Name);
+            int bits = CodebookBits.Cap(t.Dims.Count == 4 ? convBits : fcBits, weights.Count(w => w != 0));
+            if (bits > 0) layers.Add(paper with { WeightBits = bits });
+        }
         return new CompressionSettings(layers);
     }
 }

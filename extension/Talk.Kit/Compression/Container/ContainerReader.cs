@@ -10,7 +10,8 @@ namespace Talk.Kit.Compression.Container;
 /// <summary>
 /// Decodes a <see cref="ContainerFormat"/> file into a serialized ONNX model with dense fp32 weights. Checks in the
 /// order that gives the most useful message: magic (is it such a file?), version (can this build read it?), length
-/// (was it cut short?), CRC-32 (was it damaged?), then every field against the bytes and the graph.
+/// (was it cut short?), CRC-32 (was it damaged?), flags (does this build know every feature it uses?), then every field
+/// against the bytes and the graph.
 /// </summary>
 internal static class ContainerReader
 {
@@ -42,9 +43,15 @@ internal static class ContainerReader
                 $"{file} fails its checksum (CRC-32 stored {stored:x8}, computed {actual:x8}): some bytes were damaged. " +
                 "Copy it again from its source, or re-create it with DeepCompression.Compress.");
 
+        ushort flags = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(10)); // checked after the CRC: a damaged flag is damage
+        if ((flags & ~ContainerFormat.KnownFlags) != 0)
+            throw new CompressedModelFormatException(
+                $"{file} uses format flags 0x{flags:x4}; this Talk.Kit knows only 0x{ContainerFormat.KnownFlags:x4} (bit 0: Brotli graph). " +
+                "It was written by a newer Talk.Kit: update Talk.Kit to read it.");
+
         var cursor = new ByteCursor(bytes, body, file);
         cursor.Take(ContainerFormat.HeaderBytes - 4, "header");
-        var model = ParseGraph(cursor.Block("graph"), file);
+        var model = ParseGraph(cursor.Block("graph"), flags, file);
         int tensors = cursor.I32("tensor count");
         if (tensors < 0 || tensors > model.Graph.Initializer.Count)
             throw Corrupt(file, $"it lists {tensors} compressed tensors, but the graph has {model.Graph.Initializer.Count} initializers");
@@ -89,11 +96,20 @@ internal static class ContainerReader
         }
     }
 
-    private static ModelProto ParseGraph(ReadOnlyMemory<byte> graph, string file)
+    private static ModelProto ParseGraph(ReadOnlyMemory<byte> block, ushort flags, string file)
     {
+        byte[] graph;
         try
         {
-            return ModelProto.Parser.ParseFrom(graph.Span);
+            graph = GraphCodec.Decode(block, flags);
+        }
+        catch (InvalidDataException e)
+        {
+            throw Corrupt(file, $"its Brotli-compressed graph does not decompress: {e.Message}", e);
+        }
+        try
+        {
+            return ModelProto.Parser.ParseFrom(graph);
         }
         catch (InvalidProtocolBufferException e)
         {

@@ -17,11 +17,12 @@ internal static class ContainerWriter
         using var w = new BinaryWriter(memory, Encoding.UTF8, leaveOpen: true); // BinaryWriter is little-endian on every platform
         w.Write(ContainerFormat.Magic);
         w.Write(ContainerFormat.Version);
-        w.Write((ushort)0);               // flags
-        w.Write(0L);                      // file length: patched below
         var graph = skeleton.ToByteArray();
-        w.Write(graph.Length);
-        w.Write(graph);
+        var (block, flags) = GraphCodec.Encode(graph);
+        w.Write(flags);
+        w.Write(0L);                      // file length: patched below
+        w.Write(block.Length);
+        w.Write(block);
         w.Write(layers.Count);
 
         var reports = new List<LayerSizeReport>();
@@ -61,7 +62,7 @@ internal static class ContainerWriter
         w.Flush();
 
         var bytes = memory.ToArray();
-        return (bytes, Report(skeleton, graph.Length, reports, layers, denseBytes, bytes.Length));
+        return (bytes, Report(skeleton, block.Length, graph.Length, reports, layers, denseBytes, bytes.Length));
     }
 
     private static void WriteBlock(BinaryWriter w, byte[] block)
@@ -70,7 +71,7 @@ internal static class ContainerWriter
         w.Write(block);
     }
 
-    private static CompressionReport Report(ModelProto skeleton, int graphBytes, List<LayerSizeReport> reports,
+    private static CompressionReport Report(ModelProto skeleton, int graphBytes, int protobufBytes, List<LayerSizeReport> reports,
         IReadOnlyList<EncodedLayer> layers, long denseBytes, long fileBytes)
     {
         var compressed = layers.Select(l => l.Settings.Initializer).ToHashSet();
@@ -79,7 +80,7 @@ internal static class ContainerWriter
         long sparse = rest + reports.Sum(r => (r.Entries * (32 + r.IndexBits) + 7) / 8);
         long shared = rest + reports.Sum(r => (r.Entries * (r.WeightBits + r.IndexBits) + 7) / 8 + (4L << r.WeightBits));
         long container = ContainerFormat.HeaderBytes + 4;
-        return new CompressionReport(reports, container, graphBytes, rawInGraph, ContainerFormat.ChecksumBytes, fileBytes,
+        return new CompressionReport(reports, container, graphBytes, protobufBytes, rawInGraph, ContainerFormat.ChecksumBytes, fileBytes,
             new StageSizes(denseBytes, sparse, shared, fileBytes));
     }
 }

@@ -19,16 +19,8 @@ public sealed record CompressionRecipe(CompressionStages Stages, double Sparsity
     public static CompressionRecipe Paper(double sparsity) =>
         new(sparsity > 0 ? CompressionStages.All : CompressionStages.Share | CompressionStages.Huffman, sparsity, WeightSharing.ConvBits, WeightSharing.FcBits);
 
-    /// <summary>Per-layer settings for <paramref name="model"/>: the layers <see cref="CompressionSettings.ForModel"/> picks, with these bits.</summary>
-    public CompressionSettings Settings(Model model)
-    {
-        var defaults = CompressionSettings.ForModel(model);
-        var dims = model.ReadOnlyProto.Graph.Initializer.ToDictionary(t => t.Name, t => t.Dims.Count);
-        return defaults with
-        {
-            Layers = defaults.Layers.Select(l => l with { WeightBits = dims[l.Initializer] == 4 ? ConvBits : FcBits }).ToArray(),
-        };
-    }
+    /// <summary>Per-layer settings for <paramref name="model"/>: <see cref="CompressionSettings.ForModel"/> with these bits (each capped by <see cref="CodebookBits"/>).</summary>
+    public CompressionSettings Settings(Model model) => CompressionSettings.ForModel(model, ConvBits, FcBits);
 
     /// <summary>"prune 90% → share (conv 8 / fc 5 bits) → huffman".</summary>
     public override string ToString()
