@@ -52,7 +52,7 @@ public static class Trainer
                 var logits = net.call(x);                          // (n, classes)
                 var loss = nn.functional.cross_entropy(logits, y);
                 loss.backward();
-                optimizer.step();
+                StepWithoutCollection(optimizer);
                 afterStep?.Invoke(++step);
                 lossSum += loss.item<float>() * n;
                 correct += logits.argmax(1).eq(y).sum().item<long>();
@@ -64,6 +64,27 @@ public static class Trainer
         }
         net.eval();
         return epochs;
+    }
+
+    /// <summary>
+    /// optimizer.step() with no garbage collection inside it. TorchSharp's Adam passes implicitly converted Scalars
+    /// (α, β terms) to native code by handle and leaves them to the finalizer (dotnet/TorchSharp PRs #1434, #1496); a
+    /// collection in the middle of the native call can free one in use, and libtorch then fails in Scalar::toDouble with
+    /// "Expected false to be true". Seen in centroid fine-tuning, whose 1 MB gradient copies per step collect often;
+    /// a 16 MB no-GC region (the step allocates a few KB of wrappers) removes the window.
+    /// </summary>
+    private static void StepWithoutCollection(optim.Optimizer optimizer)
+    {
+        bool region = GC.TryStartNoGCRegion(16 * 1024 * 1024);
+        try
+        {
+            optimizer.step();
+        }
+        finally
+        {
+            // The region ends by itself if the step allocated more than it allowed; ending it again would throw.
+            if (region && System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+        }
     }
 
     /// <summary>Copies the chosen images (normalized, NCHW) and labels into the batch buffers.</summary>
