@@ -80,6 +80,7 @@ public sealed class CompressMagicTests
         // The file holds exactly the fine-tuned shared weights: decoded accuracy = shared accuracy.
         Assert.Equal(stages[2].GetProperty("quality").GetProperty("accuracy").GetDouble(), stages[3].GetProperty("quality").GetProperty("accuracy").GetDouble());
         var layers = root.GetProperty("report").GetProperty("layers");
-        Assert.All(layers.EnumerateArray(), l => Assert.InRange(l.GetProperty("kept").GetDouble(), 0.15, 0.25)); // 80% pruned, per layer
+        // 80% pruned in every layer but the small ones (conv1, fc3: under 2% of the weights), which stop at 70%.
+        Assert.All(layers.EnumerateArray(), l => Assert.InRange(l.GetProperty("kept").GetDouble(), l.GetProperty("weights").GetInt64() < 1200 ? 0.25 : 0.15, l.GetProperty("weights").GetInt64() < 1200 ? 0.35 : 0.25));
     }
 }

@@ -60,16 +60,16 @@ public static class ZooCompression
         catch (ArgumentException) { return false; }
     }
 
-    /// <summary>The recipe as per-layer targets: every layer the file compresses gets the sparsity and its kind's bits.</summary>
+    /// <summary>The recipe as per-layer targets: every layer the file compresses gets its sparsity (<see cref="CompressionRecipe.LayerSparsity"/>) and its kind's bits.</summary>
     private static DeepCompressionRunOptions Options(ZooModel zoo, CompressionRecipe recipe)
     {
         using var net = Zoo.LoadNetwork(zoo);
-        var compressed = CompressionSettings.ForModel(zoo.Model).Layers.Select(l => l.Initializer).ToHashSet();
-        var layers = PrunableLayer.Of(net).Where(l => compressed.Contains(l.Initializer)).ToList();
+        var sparsity = recipe.LayerSparsity(zoo.Model);
+        var layers = PrunableLayer.Of(net).Where(l => sparsity.ContainsKey(l.Initializer)).ToList();
         if (layers.Count == 0)
             throw new ArgumentException($"'{zoo.Entry.Name}' has no conv or fc layer large enough to compress.");
         return new DeepCompressionRunOptions(
-            layers.ToDictionary(l => l.Name, _ => recipe.Sparsity),
+            layers.ToDictionary(l => l.Name, l => sparsity[l.Initializer]),
             DeepCompressionRunOptions.DefaultPruning, DeepCompressionRunOptions.DefaultSharing,
             layers.ToDictionary(l => l.Name, l => l.IsConv ? recipe.ConvBits : recipe.FcBits));
     }

@@ -69,7 +69,7 @@ public static class BudgetPlanner
                 var recipe = new CompressionRecipe(sp > 0 ? stages : stages & ~CompressionStages.Prune, sp, conv, fc);
                 progress?.Report($"trying {recipe}");
                 if (!pruned.TryGetValue(sp, out var input))
-                    pruned[sp] = input = sp > 0 ? OneShotPruning.Prune(model, layers, sp) : model;
+                    pruned[sp] = input = sp > 0 ? OneShotPruning.Prune(model, recipe.LayerSparsity(model)) : model;
                 var compressed = DeepCompression.Compress(input, recipe.Settings(input));
                 bool fits = compressed.Report.FileBytes <= target;
                 double? quality = fits && !retrained && judge is { } j ? j.Score(compressed.Shared) : null;

@@ -52,9 +52,8 @@ public static class CompressionStudy
             return new CompressionOutcome(model, model, recipe, "nothing to do: the dense model fits the budget", plan,
                 [new("dense fp32", model.InitializerBytes, judge.JudgeOriginal(cancellationToken))], null, null, request.Budget, judge.Description, clock.Elapsed.TotalSeconds);
 
-        var layers = CompressionSettings.ForModel(model).Layers.Select(l => l.Initializer).ToArray();
         progress?.Report("pruning");
-        var pruned = recipe.Sparsity > 0 ? OneShotPruning.Prune(model, layers, recipe.Sparsity) : model;
+        var pruned = recipe.Sparsity > 0 ? OneShotPruning.Prune(model, recipe.LayerSparsity(model)) : model;
         progress?.Report("sharing and coding");
         var compressed = DeepCompression.Compress(pruned, recipe.Settings(pruned));
         progress?.Report("judging every stage");

@@ -13,16 +13,23 @@ public static class OneShotPruning
 {
     /// <summary>A copy of <paramref name="model"/> with each of <paramref name="initializers"/> pruned to <paramref name="sparsity"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Sparsity outside [0, 1).</exception>
-    public static Model Prune(Model model, IEnumerable<string> initializers, double sparsity)
+    public static Model Prune(Model model, IEnumerable<string> initializers, double sparsity) =>
+        Prune(model, initializers.ToDictionary(n => n, _ => sparsity));
+
+    /// <summary>A copy of <paramref name="model"/> with each named initializer pruned to its own sparsity.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A sparsity outside [0, 1).</exception>
+    public static Model Prune(Model model, IReadOnlyDictionary<string, double> sparsities)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (sparsity is < 0 or >= 1 || double.IsNaN(sparsity))
-            throw new ArgumentOutOfRangeException(nameof(sparsity), sparsity, "Sparsity is a fraction from 0 up to (not including) 1, e.g. 0.9 for 90%.");
+        ArgumentNullException.ThrowIfNull(sparsities);
+        foreach (double sparsity in sparsities.Values)
+            if (sparsity is < 0 or >= 1 || double.IsNaN(sparsity))
+                throw new ArgumentOutOfRangeException(nameof(sparsities), sparsity, "Sparsity is a fraction from 0 up to (not including) 1, e.g. 0.9 for 90%.");
         var proto = model.ToProto();
-        foreach (string name in initializers)
+        foreach (var (name, sparsity) in sparsities)
         {
-            var tensor = GraphEdit.Initializer(proto.Graph, name) ?? throw new ArgumentException($"Model '{model.Name}' has no initializer '{name}'.", nameof(initializers));
-            var weights = GraphEdit.ReadFloats(tensor) ?? throw new ArgumentException($"Initializer '{name}' of '{model.Name}' is not float32.", nameof(initializers));
+            var tensor = GraphEdit.Initializer(proto.Graph, name) ?? throw new ArgumentException($"Model '{model.Name}' has no initializer '{name}'.", nameof(sparsities));
+            var weights = GraphEdit.ReadFloats(tensor) ?? throw new ArgumentException($"Initializer '{name}' of '{model.Name}' is not float32.", nameof(sparsities));
             PruneInPlace(weights, sparsity);
             var pruned = GraphEdit.FloatTensor(name, weights, tensor.Dims);
             tensor.FloatData.Clear();
@@ -30,7 +37,7 @@ public static class OneShotPruning
         }
         return model.With(proto, LineageStep.Now("prune (one shot)", new Dictionary<string, string>
         {
-            ["sparsity"] = sparsity.ToString("0.##%", System.Globalization.CultureInfo.InvariantCulture),
+            ["sparsity"] = string.Join(", ", sparsities.Select(s => $"{s.Key} {s.Value.ToString("0.##%", System.Globalization.CultureInfo.InvariantCulture)}")),
         }), $"{model.Name}-pruned");
     }
 

@@ -52,7 +52,7 @@ public class BudgetPlannerTests
             Assert.All(group.SkipLast(1), c => Assert.False(c.Fits));
         }
         // Real, not estimated: compressing the chosen recipe again gives a file of exactly that size.
-        var pruned = chosen.Recipe.Sparsity > 0 ? OneShotPruning.Prune(Dense, ["W1", "W2"], chosen.Recipe.Sparsity) : Dense;
+        var pruned = chosen.Recipe.Sparsity > 0 ? OneShotPruning.Prune(Dense, chosen.Recipe.LayerSparsity(Dense)) : Dense;
         Assert.Equal(chosen.FileBytes, DeepCompression.Compress(pruned, chosen.Recipe.Settings(pruned)).Bytes.Length);
     }
 
@@ -100,6 +100,15 @@ public class BudgetPlannerTests
         Assert.True(chosen.FileBytes <= 95_000);
         Assert.All(plan.Tried.Where(c => c.Recipe.Sparsity < chosen.Recipe.Sparsity && c.Recipe.FcBits == 5 && c.Recipe.ConvBits == 8), c => Assert.False(c.Fits));
         Assert.Contains("the most bits", plan.Explanation);
+    }
+
+    [Fact]
+    public void SmallLayers_ArePrunedAtMost70Percent()
+    {
+        var sparsity = new CompressionRecipe(CompressionStages.All, 0.95, 8, 5).LayerSparsity(Dense);
+        Assert.Equal(0.95, sparsity["W1"]);  // 235,200 of 238,200 weights
+        Assert.Equal(0.7, sparsity["W2"]);   // 3,000: 1.3% of the weights
+        Assert.Equal(0.5, new CompressionRecipe(CompressionStages.All, 0.5, 8, 5).LayerSparsity(Dense)["W2"]);
     }
 
     [Fact]
