@@ -18,15 +18,15 @@ namespace Talk.Kit.Training.Pruning;
 /// 4. decode the file and evaluate it in ONNX Runtime. Every stage's accuracy comes from the kit's one evaluator.
 /// </summary>
 /// <remarks>
-/// Measured here (full Fashion-MNIST, default recipes, the `compress` benchmark, 2 cores shared with other jobs):
-/// lenet-300-100 1,066,440 B → 26,107 B (40.8×), test accuracy 88.57% dense → 89.25% decoded from the file;
-/// lenet-5 246,824 B → 6,074 B (40.6×), 89.50% → 88.59% (pruned 88.62%, shared 88.65%). The kit's LeNet-5 is not the
-/// paper's (61,706 parameters, not 431,080): its graph and biases (1.5 KB after Brotli) are a fixed cost the paper's 39×
-/// hardly feels, so its recipe prunes the fc layers harder than Table 3 and small layers get codebooks capped by
-/// <see cref="CodebookBits"/> (at the paper's sparsities and bits it was 12,080 B, 20.4×). Encoding re-runs k-means on
-/// the shared weights, which can merge rarely used centroids: the file decodes 0.04–0.06 points below the shared model,
-/// but its cluster-index streams have lower entropy (storing every shared value exactly gave lenet-300-100 28,236 B,
-/// 37.8×, 89.29%; lenet-5 6,123 B, 40.3×, 88.65%).
+/// Measured here (full Fashion-MNIST, default recipes, the `compress` benchmark on a quiet 2-core machine):
+/// lenet-300-100 1,066,440 B → 26,370 B (40.4×), test accuracy 88.57% dense → 89.23% decoded from the file, 21 s;
+/// lenet-5 246,824 B → 6,123 B (40.3×), 89.50% → 88.65%, 369 s. The kit's LeNet-5 is not the paper's (61,706
+/// parameters, not 431,080): its graph and biases (1.5 KB after Brotli) are a fixed cost the paper's 39× hardly feels,
+/// so its recipe prunes the fc layers harder than Table 3 and small layers get codebooks capped by
+/// <see cref="CodebookBits"/> (at the paper's sparsities and bits it was 12,080 B, 20.4×). The file stores exactly the
+/// fine-tuned codebook (k-means gives each of at most 2^b distinct values its own centroid), so decoded = shared accuracy;
+/// re-clustering instead merged rarely used centroids — 2 KB smaller for lenet-300-100, but 0.04–0.06 points lost
+/// silently, so LeNet-300-100's recipe shares fc1/fc2 with 4 bits instead.
 /// </remarks>
 /// <example><code>
 /// var run = DeepCompressionRun.Run(Zoo.Get("lenet-300-100"), FashionMnist.Load());
