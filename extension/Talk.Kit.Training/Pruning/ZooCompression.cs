@@ -42,16 +42,19 @@ public static class ZooCompression
 
         status?.Report("judging every stage");
         var judge = StageJudge.For(zoo.Model, quality, request.Images);
-        var stages = CompressionStudy.Waterfall(CompressionStages.All, run.Report, judge.JudgeOriginal(cancellationToken),
-            judge.Judge(run.Pruned, cancellationToken), judge.Judge(run.Shared, cancellationToken), judge.Judge(run.Decoded, cancellationToken));
+        // The run always shares and encodes; the outcome shows the stages asked for (a budget implies all three).
+        var asked = request.Stages | CompressionStages.Prune;
+        bool share = asked.HasFlag(CompressionStages.Share), file = asked.HasFlag(CompressionStages.Huffman);
+        var stages = CompressionStudy.Waterfall(asked, run.Report, judge.JudgeOriginal(cancellationToken), judge.Judge(run.Pruned, cancellationToken),
+            share ? judge.Judge(run.Shared, cancellationToken) : null, file ? judge.Judge(run.Decoded, cancellationToken) : null);
         string sparsities = string.Join(", ", run.Pruning.Sparsity.Select(s => $"{s.Key} {s.Value:0.#%}"));
         string bits = string.Join(", ", run.Bits.Select(b => $"{b.Key} {b.Value}"));
         var applied = paper ? CompressionRecipe.Paper(run.Pruning.TotalSparsity) : recipe; // per-layer bits: in the method text and the report
         string method = (paper ? $"the paper's recipe for {zoo.Entry.Name} (Han et al. 2016, Tables 2–3)" : plan is null ? $"{recipe}" : $"{recipe}, chosen by the budget planner") +
             $"; pruned with masks and fine-tuned {options.Pruning.Training.Epochs} epoch(s), centroids fine-tuned {options.Sharing.Epochs} epoch(s). " +
             $"Sparsity: {sparsities}. Weight bits: {bits}.";
-        return new CompressionOutcome(zoo.Model, run.Decoded, applied, method, plan, stages, run.Report, run.Compressed.ToArray(), request.Budget,
-            judge.Description, clock.Elapsed.TotalSeconds);
+        return new CompressionOutcome(zoo.Model, file ? run.Decoded : share ? run.Shared : run.Pruned, applied with { Stages = asked }, method, plan, stages,
+            run.Report, file ? run.Compressed.ToArray() : null, request.Budget, judge.Description, clock.Elapsed.TotalSeconds);
     }
 
     private static bool HasRecipe(string network)
