@@ -110,6 +110,7 @@ public sealed class ActivationCollector : IDisposable
                 cancellationToken.ThrowIfCancellationRequested();
                 outputStats[i].Add(outputs[i].GetTensorDataAsSpan<float>());
             }
+            cancellationToken.ThrowIfCancellationRequested(); // cancelled while the last statistics were added: do not count the batch
         }
         Samples += (int)shape[0];
     }

@@ -205,11 +205,15 @@ public sealed class CalibrationCancellationTests(Xunit.Abstractions.ITestOutputH
         full.Stop();
 
         // A fixed, early moment: the run (hundreds of ms at the very least) cannot finish before it, whatever the
-        // first run's speed was (other test classes run in parallel and can slow either run).
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        // first run's speed was (other test classes run in parallel and can slow either run). A dedicated thread
+        // cancels: a timer's callback waits for a thread-pool thread, which parallel test classes can starve.
+        using var cts = new CancellationTokenSource();
+        var canceller = new Thread(() => { Thread.Sleep(50); cts.Cancel(); }) { IsBackground = true };
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        canceller.Start();
         Assert.ThrowsAny<OperationCanceledException>(() => Calibrator.Calibrate(model, [batch], options, cancellationToken: cts.Token));
         clock.Stop();
+        canceller.Join();
         output.WriteLine($"full run {full.ElapsedMilliseconds} ms, cancelled after {clock.ElapsedMilliseconds} ms");
 
         Assert.True(clock.Elapsed < full.Elapsed * 0.6, $"cancelled run took {clock.ElapsedMilliseconds} ms of a {full.ElapsedMilliseconds} ms run");
