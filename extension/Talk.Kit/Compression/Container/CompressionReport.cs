@@ -66,10 +66,12 @@ public sealed record CompressionReport(IReadOnlyList<LayerSizeReport> Layers, lo
     public override string ToString()
     {
         var s = new StringBuilder();
-        s.AppendLine($"{"layer",-14}{"weights",10}{"kept",7}{"w bits",7}{"→ H",6}{"i bits",7}{"→ H",6}{"weights B",11}{"index B",9}{"tables B",9}{"total B",9}{"ratio",8}");
+        // Widths fit LeNet layer names and ResNet-18's multi-megabyte layers alike (names are padded to the longest).
+        int name = Math.Max(14, Layers.Count == 0 ? 0 : Layers.Max(l => l.Name.Length) + 1);
+        s.AppendLine($"{"layer".PadRight(name)}{"weights",11}{"kept",8}{"w bits",7}{"→ H",6}{"i bits",7}{"→ H",6}{"weights B",12}{"index B",11}{"tables B",10}{"total B",12}{"ratio",8}");
         foreach (var l in Layers)
-            s.AppendLine($"{l.Name,-14}{l.Weights,10:N0}{l.Kept,7:P1}{l.WeightBits,7}{l.CodedWeightBits,6:F1}{l.IndexBits,7}{l.CodedIndexBits,6:F1}" +
-                         $"{l.WeightBytes,11:N0}{l.IndexBytes,9:N0}{l.TableBytes,9:N0}{l.TotalBytes,9:N0}{l.CompressionRatio,7:F1}×");
+            s.AppendLine($"{l.Name.PadRight(name)}{l.Weights,11:N0}{l.Kept,8:P1}{l.WeightBits,7}{l.CodedWeightBits,6:F1}{l.IndexBits,7}{l.CodedIndexBits,6:F1}" +
+                         $"{l.WeightBytes,12:N0}{l.IndexBytes,11:N0}{l.TableBytes,10:N0}{l.TotalBytes,12:N0}{l.CompressionRatio,7:F1}×");
         string graph = GraphBytes < GraphProtobufBytes ? $"{GraphBytes:N0} B Brotli of {GraphProtobufBytes:N0} B protobuf" : $"{GraphBytes:N0} B";
         s.AppendLine($"graph {graph} (raw initializers {RawInitializerBytes:N0} B of it), header {ContainerBytes:N0} B, CRC {ChecksumBytes} B");
         var st = Stages;
