@@ -55,13 +55,13 @@ public sealed partial class CompressMagic : IMagicCommand
         string? save = command.Save is null ? null : Path.GetFullPath(command.Save);
         if (save is not null && model.SourceFile is { } source && string.Equals(Path.GetFullPath(source), save, StringComparison.Ordinal))
             throw new ArgumentException($"--save would overwrite '{original}''s own file '{save}'; choose another path, e.g. {Path.ChangeExtension(save, ".tkdc")}.");
-        bool zoo = Kit.Results.TryGetValue(ModelMagic.TrainedNetworkKey(original), out var value) && value is ZooModel z && z.Model.Fingerprint == model.Fingerprint && z.Entry.Recipe is not null;
+        var zoo = TrainedNetworks.Find(original, model); // trained here: fine-tuned between stages; otherwise one shot
         var progress = new ProgressView(context, $"Compressing {original}");
         var status = progress.For<string>(s => (s, 0));
         var outcome = await Task.Run(() =>
         {
-            if (zoo)
-                return ZooCompression.Run((ZooModel)value!, request, FashionMnist.Load(), Stages(progress), status, context.CancellationToken);
+            if (zoo is not null)
+                return ZooCompression.Run(zoo, request, FashionMnist.Load(), Stages(progress), status, context.CancellationToken);
             return CompressionStudy.Run(model, request, EvaluationData.For(model), status, context.CancellationToken);
         }, context.CancellationToken);
         string name = command.As ?? $"{original}-compressed";

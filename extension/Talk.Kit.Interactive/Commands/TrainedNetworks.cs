@@ -12,9 +12,12 @@ internal static class TrainedNetworks
     /// <param name="why">The sentence that starts the error, e.g. "QAT fine-tunes the TorchSharp network behind 'lenet'".</param>
     /// <param name="example">What to type after loading a zoo model.</param>
     public static ZooModel Of(string name, Talk.Kit.Models.Model model, string why, string example) =>
+        Find(name, model) ?? throw new ArgumentException($"{why}, and the kit has none for it: that needs a zoo network trained here " +
+                $"(#!model zoo lists them). Try: #!model load lenet-5 --as lenet, then {example}");
+
+    /// <summary>The zoo model behind <paramref name="name"/>, or null when there is none (a plain ONNX model).</summary>
+    public static ZooModel? Find(string name, Talk.Kit.Models.Model model) =>
         // The fingerprint check catches a name reused for another model (e.g. an #!optimize result stored --as lenet).
         Kit.Results.TryGetValue(ModelMagic.TrainedNetworkKey(name), out var value) && value is ZooModel zm && zm.Model.Fingerprint == model.Fingerprint && zm.Entry.Recipe is not null
-            ? zm
-            : throw new ArgumentException($"{why}, and the kit has none for it: that needs a zoo network trained here " +
-                $"(#!model zoo lists them). Try: #!model load lenet-5 --as lenet, then {example}");
+            ? zm : null;
 }
