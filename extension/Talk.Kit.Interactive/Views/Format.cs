@@ -7,7 +7,8 @@ internal static class Format
 {
     private static readonly CultureInfo inv = CultureInfo.InvariantCulture;
 
-    /// <summary>Bytes in B, KB, MB or GB (powers of 1024, as app stores and file managers show them).</summary>
+    /// <summary>Bytes in B, KB, MB or GB in powers of 1024 (binary, as many file managers show them). App-store limits and
+    /// the Deep Compression paper use decimal units: <see cref="Compression.Budget.ByteSize.Format"/>.</summary>
     public static string Bytes(long bytes) => bytes switch
     {
         < 1024 => $"{bytes} B",

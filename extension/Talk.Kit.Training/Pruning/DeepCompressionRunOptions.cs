@@ -43,11 +43,15 @@ public sealed record DeepCompressionRunOptions(IReadOnlyDictionary<string, doubl
         }, DefaultPruning with { Training = DefaultPruning.Training with { Epochs = 6 } }, DefaultSharing);
 
     /// <summary>The paper's recipe for a zoo name: "lenet-300-100" or "lenet-5".</summary>
-    public static DeepCompressionRunOptions For(string network) => network.ToLowerInvariant() switch
+    public static DeepCompressionRunOptions For(string network) => TryFor(network) ??
+        throw new ArgumentException($"No Deep Compression recipe for '{network}'; there are recipes for lenet-300-100 and lenet-5 (or pass your own options).", nameof(network));
+
+    /// <summary>The paper's recipe for a zoo name, or null when the kit has none.</summary>
+    public static DeepCompressionRunOptions? TryFor(string network) => network.ToLowerInvariant() switch
     {
         "lenet-300-100" => LeNet300100,
         "lenet-5" => LeNet5,
-        _ => throw new ArgumentException($"No Deep Compression recipe for '{network}'; there are recipes for lenet-300-100 and lenet-5 (or pass your own options).", nameof(network)),
+        _ => null,
     };
 
     /// <summary>Throws a readable error for nonsense values.</summary>

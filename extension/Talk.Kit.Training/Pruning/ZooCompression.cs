@@ -28,14 +28,15 @@ public static class ZooCompression
         if (request.FineTuneEpochs == 0 || !request.Stages.HasFlag(CompressionStages.Prune))
             return CompressionStudy.Run(zoo.Model, request, quality, status, cancellationToken);
 
-        bool paper = request is { Budget: null, Sparsity: null, ConvBits: null, FcBits: null } && HasRecipe(zoo.Entry.Name);
+        var paperOptions = request is { Budget: null, Sparsity: null, ConvBits: null, FcBits: null } ? DeepCompressionRunOptions.TryFor(zoo.Entry.Name) : null;
+        bool paper = paperOptions is not null;
         var (recipe, plan) = paper
             ? (new CompressionRecipe(CompressionStages.All, 0, 0, 0), null) // the paper's per-layer recipe: described after the run
             : CompressionStudy.Decide(zoo.Model, request, DefaultFineTunedSparsity, retrained: true, progress: status, cancellationToken: cancellationToken);
         if (recipe.Stages == CompressionStages.None || !recipe.Stages.HasFlag(CompressionStages.Prune))
             return CompressionStudy.Run(zoo.Model, request, quality, status, cancellationToken, (recipe, plan)); // no pruning: nothing to fine-tune
 
-        var options = paper ? DeepCompressionRunOptions.For(zoo.Entry.Name) : Options(zoo, recipe);
+        var options = paperOptions ?? Options(zoo, recipe);
         options = WithEpochs(options, request, data.Train.Count);
         var test = request.Images is int n ? data with { Test = data.Test.Take(Math.Min(n, data.Test.Count)) } : data;
         var run = DeepCompressionRun.Run(zoo, test, options, progress, cancellationToken);
@@ -45,8 +46,11 @@ public static class ZooCompression
         // The run always shares and encodes; the outcome shows the stages asked for (a budget implies all three).
         var asked = request.Stages | CompressionStages.Prune;
         bool share = asked.HasFlag(CompressionStages.Share), file = asked.HasFlag(CompressionStages.Huffman);
-        var stages = CompressionStudy.Waterfall(asked, run.Report, judge.JudgeOriginal(cancellationToken), judge.Judge(run.Pruned, cancellationToken),
-            share ? judge.Judge(run.Shared, cancellationToken) : null, file ? judge.Judge(run.Decoded, cancellationToken) : null);
+        // The run measured each stage's accuracy on these same test images; the judge adds agreement with the original.
+        var stages = CompressionStudy.Waterfall(asked, run.Report, judge.JudgeOriginal(run.DenseAccuracy),
+            judge.Judge(run.Pruned, run.PrunedAccuracy, cancellationToken),
+            share ? judge.Judge(run.Shared, run.SharedAccuracy, cancellationToken) : null,
+            file ? judge.Judge(run.Decoded, run.DecodedAccuracy, cancellationToken) : null);
         string sparsities = string.Join(", ", run.Pruning.Sparsity.Select(s => $"{s.Key} {s.Value:0.#%}"));
         string bits = string.Join(", ", run.Bits.Select(b => $"{b.Key} {b.Value}"));
         var applied = paper ? CompressionRecipe.Paper(run.Pruning.TotalSparsity) : recipe; // per-layer bits: in the method text and the report
@@ -55,12 +59,6 @@ public static class ZooCompression
             $"Sparsity: {sparsities}. Weight bits: {bits}.";
         return new CompressionOutcome(zoo.Model, file ? run.Decoded : share ? run.Shared : run.Pruned, applied with { Stages = asked }, method, plan, stages,
             run.Report, file ? run.Compressed.ToArray() : null, request.Budget, judge.Description, clock.Elapsed.TotalSeconds);
-    }
-
-    private static bool HasRecipe(string network)
-    {
-        try { DeepCompressionRunOptions.For(network); return true; }
-        catch (ArgumentException) { return false; }
     }
 
     /// <summary>The recipe as per-layer targets: every layer the file compresses gets its sparsity (<see cref="CompressionRecipe.LayerSparsity"/>) and its kind's bits.</summary>

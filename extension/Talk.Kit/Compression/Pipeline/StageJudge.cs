@@ -53,14 +53,22 @@ public sealed class StageJudge
     public string Description => $"{images:N0} Fashion-MNIST test images" + (accuracy ? "" : " (outputs compared with the original's)");
 
     /// <summary>The original model: its accuracy, and perfect agreement with itself (not measured).</summary>
-    public StageQuality JudgeOriginal(CancellationToken cancellationToken = default) =>
-        new(accuracy ? Evaluator.Accuracy(original, data.Test.Take(images), cancellationToken: cancellationToken).Accuracy : null, 1, 1);
+    public StageQuality JudgeOriginal(CancellationToken cancellationToken = default) => JudgeOriginal(Accuracy(original, cancellationToken));
+
+    /// <summary>The original model, its accuracy on these test images already measured.</summary>
+    public StageQuality JudgeOriginal(double? measuredAccuracy) => new(accuracy ? measuredAccuracy : null, 1, 1);
 
     /// <summary>A stage's model: its accuracy (classifiers) and its agreement with the original.</summary>
-    public StageQuality Judge(Model model, CancellationToken cancellationToken = default)
+    public StageQuality Judge(Model model, CancellationToken cancellationToken = default) => Judge(model, Accuracy(model, cancellationToken), cancellationToken);
+
+    /// <summary>A stage's model whose accuracy on these test images is already measured: only its agreement is.</summary>
+    public StageQuality Judge(Model model, double? measuredAccuracy, CancellationToken cancellationToken = default)
     {
-        double? top1 = accuracy ? Evaluator.Accuracy(model, data.Test.Take(images), cancellationToken: cancellationToken).Accuracy : null;
+        double? top1 = accuracy ? measuredAccuracy : null;
         var agreement = Evaluator.Agreement(model, original, data.TestBatches(original, images), cancellationToken: cancellationToken);
         return new StageQuality(top1, agreement.MeanCosine, agreement.Top1Agreement);
     }
+
+    private double? Accuracy(Model model, CancellationToken cancellationToken) =>
+        accuracy ? Evaluator.Accuracy(model, data.Test.Take(images), cancellationToken: cancellationToken).Accuracy : null;
 }
