@@ -71,9 +71,18 @@ public static class Trainer
     /// (α, β terms) to native code by handle and leaves them to the finalizer (dotnet/TorchSharp PRs #1434, #1496); a
     /// collection in the middle of the native call can free one in use, and libtorch then fails in Scalar::toDouble with
     /// "Expected false to be true". Seen in centroid fine-tuning, whose 1 MB gradient copies per step collect often;
-    /// a 16 MB no-GC region (the step allocates a few KB of wrappers) removes the window.
+    /// a 16 MB no-GC region (the step allocates a few KB of wrappers) removes the window. The region is process-wide and
+    /// cannot nest, so concurrent trainings (two notebook cells, parallel tests) take turns for the step.
     /// </summary>
     private static void StepWithoutCollection(optim.Optimizer optimizer)
+    {
+        lock (NoCollectionGate)
+            StepInNoGCRegion(optimizer);
+    }
+
+    private static readonly Lock NoCollectionGate = new();
+
+    private static void StepInNoGCRegion(optim.Optimizer optimizer)
     {
         bool region = GC.TryStartNoGCRegion(16 * 1024 * 1024);
         try
