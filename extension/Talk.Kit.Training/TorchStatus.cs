@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Runtime.CompilerServices;
 using Talk.Kit.Training.Native;
 using TorchSharp;
@@ -13,6 +12,9 @@ namespace Talk.Kit.Training;
 /// <param name="Error">Why native code did not run; null when it ran.</param>
 public sealed record TorchStatus(string TorchSharpVersion, string LibTorchVersion, TorchNativeFixReport NativeFix, string? SmokeTest, string? Error)
 {
+    /// <summary>Whether libtorch's convolutions are right on this CPU, and the route the kit takes (null when native code did not run).</summary>
+    public ConvNumericsStatus? Convolutions { get; init; }
+
     /// <summary>True when a tensor computation ran in libtorch.</summary>
     public bool Works => Error is null;
 
@@ -20,14 +22,11 @@ public sealed record TorchStatus(string TorchSharpVersion, string LibTorchVersio
     public static TorchStatus Check()
     {
         var fix = TorchNativeFix.Apply();
-        var assembly = typeof(torch).Assembly; // reading the type does not load natives
-        string managed = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
-            ?? assembly.GetName().Version?.ToString() ?? "unknown";
-        // TorchSharp keeps the libtorch version as a private constant of `torch`; no public API exposes it.
-        string libtorch = typeof(torch).GetField("libtorchPackageVersion", BindingFlags.NonPublic | BindingFlags.Static)?.GetRawConstantValue() as string ?? "unknown";
+        string managed = TorchVersions.TorchSharp, libtorch = TorchVersions.LibTorch;
         try
         {
-            return new TorchStatus(managed, libtorch, fix, RunSmokeTest(), null);
+            string smoke = RunSmokeTest();
+            return new TorchStatus(managed, libtorch, fix, smoke, null) { Convolutions = ConvNumerics.Ensure() };
         }
         catch (Exception ex)
         {

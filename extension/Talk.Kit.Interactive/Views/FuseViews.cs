@@ -30,7 +30,7 @@ internal static class FuseViews
         var html = new StringBuilder("<div class=\"talkkit-report\" style=\"font-family:system-ui,sans-serif\">");
         html.Append(Heading($"'{r.Original}' fused into '{r.Fused}': {report.NodesBefore} → {report.NodesAfter} nodes", 3));
         html.Append(Paragraph(report.EndToEnd is { } e
-            ? $"ONNX Runtime ran the original and the fused graph on the same inputs: max |Δ| {e.MaxAbsDiff:0.##e+0}, which is {e.MaxDiffOverScale:0.##e+0} of the largest output value (tolerance per element {e.Tolerance}); every pass was checked the same way as it ran."
+            ? $"ONNX Runtime ran the original and the fused graph on the same inputs: max |Δ| {e.MaxAbsDiff:0.##e+0}, which is {e.MaxDiffOverScale:0.##e+0} of the largest output value (allowed: {e.Tolerance}); every pass was checked the same way as it ran."
             : "No pass found anything to change."));
         html.Append(Table(["round", "pass", "changes", "max |Δ| vs before the pass", "what changed"],
             report.Applications.Select(a => (IReadOnlyList<object?>)[a.Iteration, a.Pass, a.Result.Changes.Count, $"{a.Equivalence.MaxAbsDiff:0.##e+0}",

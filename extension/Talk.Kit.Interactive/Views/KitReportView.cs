@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Plotly.NET;
+using Talk.Kit.Runtime.Numerics;
 using Talk.Kit.Runtime.Probes;
 using static Talk.Kit.Interactive.Views.Html;
 
@@ -24,7 +25,8 @@ internal static class KitReportView
         foreach (var (k, v) in MachineFacts(m)) text.AppendLine($"  {k,-14} {v}");
         text.AppendLine($"ONNX Runtime execution providers: {string.Join(", ", e.ExecutionProviders)}");
         text.AppendLine($"Datasets: {DatasetLine(e)}");
-        text.AppendLine($"TorchSharp native code: {TorchLine(r)}").AppendLine();
+        text.AppendLine($"TorchSharp native code: {TorchLine(r)}");
+        text.AppendLine($"libtorch convolutions: {ConvLine(r)}").AppendLine();
         text.AppendLine("Magic commands");
         foreach (var c in r.Commands) text.AppendLine($"  {c.Name,-10} {c.Description}   e.g. {c.Example}");
         text.AppendLine().AppendLine("Measured now: matrix multiply, fp32 vs int8 (GOP/s, higher is better)");
@@ -46,7 +48,10 @@ internal static class KitReportView
             ("ONNX Runtime execution providers", string.Join(", ", e.ExecutionProviders)),
             ("Datasets", DatasetLine(e)),
             ("TorchSharp native code", TorchLine(r)),
+            ("libtorch convolutions", ConvLine(r)),
         ]));
+        if (r.Torch.Convolutions?.Report is { } probe && !probe.DefaultIsCorrect)
+            html.Append(ConvFailures(probe));
         html.Append(Heading("Magic commands"));
         html.Append(Table(["command", "what it does", "example"],
             r.Commands.Select(c => (IReadOnlyList<object?>)[new Raw(Code(c.Name)), c.Description, new Raw(Code(c.Example))])));
@@ -96,6 +101,20 @@ internal static class KitReportView
     private static string DatasetLine(KitInfo e) => e.FashionMnist.Chosen is { } c
         ? $"Fashion-MNIST {(c.IsFull ? "FULL" : "SUBSET")} ({c.TrainCount:N0} train, {c.TestCount:N0} test) in {c.Directory} ({c.Source}); {e.FashionMnist.Reason}"
         : $"Fashion-MNIST not found (looked in {string.Join("; ", e.FashionMnist.Candidates.Select(x => x.Directory))}); install the Debian package dataset-fashion-mnist or set TALKKIT_DATA";
+
+    private static string ConvLine(KitReport r) => r.Torch.Convolutions?.Summary ?? "not checked: TorchSharp's native code did not run";
+
+    /// <summary>Where the default route was wrong, case by case, beside the route the kit took.</summary>
+    private static string ConvFailures(ConvNumericsReport probe)
+    {
+        var routes = probe.Routes;
+        var cases = probe.Checks.Where(c => c.Route == ConvRoute.Default).Select(c => c.Case).ToList();
+        string Cell(ConvCase c, ConvRoute route) =>
+            probe.Checks.First(k => k.Case == c && k.Route == route) is var k && k.IsCorrect(probe.Tolerance)
+                ? $"ok ({ConvCheck.Format(k.Worst)})" : "WRONG: " + k.Wrong(probe.Tolerance);
+        return Table(["conv (forward, weight and input gradients vs float64)", .. routes.Select(ConvRoutes.Describe)],
+            cases.Select(c => (IReadOnlyList<object?>)[c.Label, .. routes.Select(route => (object?)Cell(c, route))]));
+    }
 
     private static string TorchLine(KitReport r) => r.Torch.Works
         ? $"works: {r.Torch.SmokeTest}; libstdc++ fix: {r.Torch.NativeFix.Summary}"

@@ -1,4 +1,5 @@
 using Talk.Kit.Data;
+using Talk.Kit.Training.Native;
 using static TorchSharp.torch;
 
 namespace Talk.Kit.Training.Qat;
@@ -25,7 +26,7 @@ public static class TorchAccuracy
             {
                 using var scope = NewDisposeScope();
                 int n = Math.Min(batchSize, data.Count - start);
-                var logits = net.call(tensor(data.ToTensorData(start, n), [n, 1, data.Rows, data.Cols]));    // [n,10]
+                var logits = net.call(ConvNumerics.Images(tensor(data.ToTensorData(start, n), [n, 1, data.Rows, data.Cols])));    // [n,10]
                 var labels = tensor(data.Labels.AsSpan(start, n).ToArray().Select(l => (long)l).ToArray(), [n]);
                 correct += logits.argmax(1).eq(labels).sum().item<long>();
             }

@@ -21,7 +21,7 @@ public static class Trainer
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, Action<int>? afterStep = null)
     {
         options.Validate();
-        TorchNativeFix.Apply();
+        ConvNumerics.Ensure(); // libstdc++ fix, then libtorch's convs checked once per machine (issue 12)
         torch.set_num_threads(MachineInfo.Current.PhysicalCores);
         int count = Math.Min(options.TrainImages ?? train.Count, train.Count);
         int batches = (count + options.BatchSize - 1) / options.BatchSize;
@@ -46,7 +46,7 @@ public static class Trainer
                 int start = b * options.BatchSize, n = Math.Min(options.BatchSize, count - start);
                 Gather(train, order.AsSpan(start, n), pixels, labels);
                 using var scope = NewDisposeScope();
-                var x = torch.tensor(pixels.AsSpan(0, n * train.Rows * train.Cols).ToArray(), [n, 1, train.Rows, train.Cols]);
+                var x = ConvNumerics.Images(torch.tensor(pixels.AsSpan(0, n * train.Rows * train.Cols).ToArray(), [n, 1, train.Rows, train.Cols]));
                 var y = torch.tensor(labels.AsSpan(0, n).ToArray(), [n]);
                 optimizer.zero_grad();
                 var logits = net.call(x);                          // (n, classes)

@@ -8,7 +8,7 @@ public sealed class PassVerificationException : Exception
 {
     public PassVerificationException(string pass, OutputComparison comparison, EquivalenceTolerance tolerance)
         : base($"Pass '{pass}' changed output '{comparison.Output}': max |a−b| = {comparison.MaxAbsDiff:G4}, " +
-               $"max relative diff = {comparison.MaxRelDiff:G4} (allowed: |a−b| ≤ {tolerance}). The pass is wrong for this graph; " +
+               $"{comparison.MaxDiffOverScale:G4} of the output's largest value {comparison.MaxAbsBefore:G4} (allowed: {tolerance}). The pass is wrong for this graph; " +
                "leave it out of the pipeline and report the graph.")
     {
         Pass = pass;

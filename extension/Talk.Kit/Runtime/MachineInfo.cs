@@ -27,6 +27,15 @@ public sealed record MachineInfo(
     /// <summary>This machine (read once per process).</summary>
     public static MachineInfo Current => current.Value;
 
+    /// <summary>x86 family, model and stepping from /proc/cpuinfo, e.g. "family 26 model 2 stepping 1"; null elsewhere.</summary>
+    public string? CpuSignature { get; init; }
+
+    /// <summary>
+    /// What a numeric result of this machine's native libraries depends on: CPU name, family/model/stepping, SIMD
+    /// features and cores. Caches of measured machine behaviour (e.g. the conv numerics probe) are keyed by it.
+    /// </summary>
+    public string Fingerprint => $"{CpuModel}|{CpuSignature ?? "no signature"}|{string.Join(",", SimdFeatures)}|{PhysicalCores} cores|{Architecture}";
+
     /// <summary>True when the CPU has 8-bit dot-product instructions (VNNI), which make int8 GEMM ~2-4x fp32.</summary>
     public bool HasInt8DotProduct => SimdFeatures.Any(f => f.Contains("VNNI", StringComparison.Ordinal) || f.StartsWith("AMX", StringComparison.Ordinal));
 
@@ -51,7 +60,7 @@ public sealed record MachineInfo(
             SimdFeatures: cpuinfo is null ? FeaturesFromIntrinsics() : knownFlags.Where(f => cpuinfo.Flags.Contains(f.Flag)).Select(f => f.Name).ToList(),
             MemoryBytes: TotalMemoryBytes(),
             Os: RuntimeInformation.OSDescription,
-            Architecture: RuntimeInformation.ProcessArchitecture.ToString());
+            Architecture: RuntimeInformation.ProcessArchitecture.ToString()) { CpuSignature = cpuinfo?.Signature };
     }
 
     // Where /proc/cpuinfo is missing (not Linux), ask the JIT what it can emit.

@@ -12,7 +12,7 @@ public sealed class TorchCollection : ICollectionFixture<TorchFixture>
     public const string Name = "TorchSharp";
 }
 
-/// <summary>Makes libLibTorchSharp.so loadable before any test touches TorchSharp.</summary>
+/// <summary>Makes libLibTorchSharp.so loadable, and takes the conv route the numerics probe found right, before any test touches TorchSharp.</summary>
 public sealed class TorchFixture
 {
     public TorchFixture()
@@ -20,5 +20,6 @@ public sealed class TorchFixture
         var report = TorchNativeFix.Apply();
         if (!report.Succeeded)
             throw new InvalidOperationException(report.ToString());
+        ConvNumerics.Ensure();
     }
 }

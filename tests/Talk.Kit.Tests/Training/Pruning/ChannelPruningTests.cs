@@ -23,16 +23,7 @@ public sealed class ChannelPruningTests
         }
     }
 
-    private static float MaxDifference(nn.Module<Tensor, Tensor> a, nn.Module<Tensor, Tensor> b)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        manual_seed(1);
-        var x = randn(8, 1, 28, 28);
-        a.eval();
-        b.eval();
-        return (a.call(x) - b.call(x)).abs().max().item<float>();
-    }
+    private static double MaxDifference(nn.Module<Tensor, Tensor> a, nn.Module<Tensor, Tensor> b) => OrtAgreement.MaxDiffOverScale(a, b, [1, 28, 28]);
 
     [Fact]
     public void RemovingZeroedFilters_LeavesOutputsUnchanged_AndShrinksConvAndTheLinearAfterFlatten()
@@ -43,7 +34,7 @@ public sealed class ChannelPruningTests
 
         using var slim = ChannelPruning.Prune(net, new Dictionary<string, int> { ["features.conv1"] = 4, ["features.conv2"] = 12 });
 
-        Assert.True(MaxDifference(net, slim) <= 1e-5f);
+        Assert.InRange(MaxDifference(net, slim), 0, 1e-6);                             // full vs slim, both run by ONNX Runtime
         Assert.Equal([4L, 1, 5, 5], Conv(slim, "features.conv1").weight!.shape);
         Assert.Equal([12L, 4, 5, 5], Conv(slim, "features.conv2").weight!.shape);      // both cuts: its outputs and its inputs
         var fc1 = (Linear)slim.named_modules().First(m => m.name == "classifier.fc1").module;
@@ -63,7 +54,7 @@ public sealed class ChannelPruningTests
         Assert.Equal(3, Array.IndexOf(norms, norms.Min()));
         using var slim = ChannelPruning.Prune(net, new Dictionary<string, int> { ["features.conv1"] = 5 });
         using var expected = ChannelPruning.RemoveChannels(net, new Dictionary<string, long[]> { ["features.conv1"] = [0, 1, 2, 4, 5] });
-        Assert.Equal(0f, MaxDifference(slim, expected));
+        Assert.Equal(0, MaxDifference(slim, expected));
     }
 
     [Fact]
@@ -85,7 +76,9 @@ public sealed class ChannelPruningTests
         var keep = Enumerable.Range(0, 64).Where(c => c is not (2 or 7 or 9)).Select(c => (long)c).ToArray();
         using var slim = ChannelPruning.RemoveChannels(net, new Dictionary<string, long[]> { ["features.conv3"] = keep });
 
-        Assert.True(MaxDifference(net, slim) <= 1e-5f);
+        // conv4 now has 61 input channels: where libtorch's default conv is wrong for such counts (issue 12) the exporter's
+        // TorchSharp-vs-ONNX-Runtime check inside MaxDifference fails unless the kit took its workaround.
+        Assert.InRange(MaxDifference(net, slim), 0, 1e-6);
         var slimBn = (BatchNorm2d)slim.named_modules().First(m => m.name == "features.bn3").module;
         Assert.Equal(61, slimBn.running_var!.shape[0]);
         Assert.Equal([64L, 61, 3, 3], Conv(slim, "features.conv4").weight!.shape);
